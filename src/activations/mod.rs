@@ -1,0 +1,181 @@
+//! The six activations of VanillaNets, forward and backward, on flat `f32`
+//! slices in row-major order.
+//!
+//! | type | forward | backward | file |
+//! |---|---|---|---|
+//! | [`Linear`] | `y = x` | `dx = dv` | `linear.rs` |
+//! | [`ReLU`] | `y = maximum(0, x)` | `dx = dv`, `0` where `x <= 0` | `relu.rs` |
+//! | [`LeakyReLU`] | `y = x > 0 ? x : 0.1·x` | `dx = dv`, `0.1·dv` where `x <= 0` | `leaky_relu.rs` |
+//! | [`Sigmoid`] | `y = 1 / (1 + exp(-x))` | `dx = dv·y·(1 - y)` | `sigmoid.rs` |
+//! | [`Tanh`] | `y = tanh(x)` | `dx = dv·(1 - y²)` | `tanh.rs` |
+//! | [`Softmax`] | per row `y = exp(x - max) / Σ exp(x - max)` | per row `dx = y ⊙ (dv - ⟨dv, y⟩)` | `softmax.rs` |
+//!
+//! Each type is a small `Copy` value that implements [`Activation`], which gives
+//! four **stateless kernels**:
+//!
+//! - [`Activation::forward`]: `inputs` → `output`;
+//! - [`Activation::forward_in_place`]: one buffer, inputs in, outputs out;
+//! - [`Activation::backward`]: (`output`, `dvalues`) → `dinputs`;
+//! - [`Activation::backward_in_place`]: the gradient buffer, `dvalues` in,
+//!   `dinputs` out.
+//!
+//! Every backward takes the **forward output**. For ReLU and LeakyReLU the
+//! original library masks on the inputs (`x <= 0`); the output is `<= 0` at
+//! exactly the same elements (NaN included), so passing either gives
+//! bit-identical gradients, and a layer that ran `forward_in_place` can still
+//! run its backward.
+//!
+//! The **original interface** (`forward(inputs)` caches, `backward(dvalues)`
+//! reads the cache) is [`crate::ActivationBuffer`], and the
+//! **runtime-selected** activation is [`ActivationKind`].
+
+mod elementwise;
+mod kind;
+mod leaky_relu;
+mod linear;
+mod relu;
+mod sigmoid;
+mod softmax;
+mod tanh;
+
+pub use kind::ActivationKind;
+pub use leaky_relu::LeakyReLU;
+pub use linear::Linear;
+pub use relu::ReLU;
+pub use sigmoid::Sigmoid;
+pub use softmax::Softmax;
+pub use tanh::Tanh;
+
+use crate::shape::{check_len, elements, elements_with_classes};
+use crate::Error;
+
+/// An activation's forward and backward kernels over a row-major
+/// `rows × cols` batch.
+///
+/// All four methods validate every argument first and write second: on
+/// `Err`, no element of any slice has changed. They never panic and never
+/// allocate. `rows == 0` is an empty batch and succeeds without touching
+/// anything; `cols == 0` is an empty batch for the element-wise activations
+/// and [`Error::EmptyShape`] for [`Softmax`], whose rows need a class.
+///
+/// This trait is sealed: the crate's six activations and [`ActivationKind`]
+/// are its only implementors.
+///
+/// ```
+/// use vanillanets::activations::{Activation, Sigmoid};
+///
+/// let x = [0.0_f32, 2.0, -2.0, f32::NEG_INFINITY];
+/// let mut y = [0.0; 4];
+/// Sigmoid.forward(&x, 2, 2, &mut y)?;
+/// assert_eq!(y[0], 0.5);
+/// assert_eq!(y[3], 0.0);
+///
+/// let dv = [1.0_f32; 4];
+/// let mut dx = [0.0; 4];
+/// Sigmoid.backward(&y, &dv, 2, 2, &mut dx)?;
+/// assert_eq!(dx[0], 0.25);
+/// # Ok::<(), vanillanets::Error>(())
+/// ```
+pub trait Activation: sealed::Kernel {
+    /// `output = f(inputs)`, both `rows × cols`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeOverflow`], [`Error::EmptyShape`] (Softmax with
+    /// `cols == 0`), or [`Error::LengthMismatch`] for `inputs` or `output`.
+    fn forward(
+        &self,
+        inputs: &[f32],
+        rows: usize,
+        cols: usize,
+        output: &mut [f32],
+    ) -> Result<(), Error> {
+        let n = checked_elements(self, rows, cols)?;
+        check_len("inputs", n, inputs.len())?;
+        check_len("output", n, output.len())?;
+        self.forward_raw(inputs, output, cols);
+        Ok(())
+    }
+
+    /// `values = f(values)` in place, `rows × cols`. Bit-identical to
+    /// [`forward`](Activation::forward).
+    ///
+    /// # Errors
+    /// As [`forward`](Activation::forward), for `values`.
+    fn forward_in_place(&self, values: &mut [f32], rows: usize, cols: usize) -> Result<(), Error> {
+        let n = checked_elements(self, rows, cols)?;
+        check_len("values", n, values.len())?;
+        self.forward_in_place_raw(values, cols);
+        Ok(())
+    }
+
+    /// `dinputs = ∂L/∂inputs` from the forward `output` and the upstream
+    /// gradient `dvalues = ∂L/∂output`, all `rows × cols`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeOverflow`], [`Error::EmptyShape`] (Softmax with
+    /// `cols == 0`), or [`Error::LengthMismatch`] for `output`, `dvalues` or
+    /// `dinputs`.
+    fn backward(
+        &self,
+        output: &[f32],
+        dvalues: &[f32],
+        rows: usize,
+        cols: usize,
+        dinputs: &mut [f32],
+    ) -> Result<(), Error> {
+        let n = checked_elements(self, rows, cols)?;
+        check_len("output", n, output.len())?;
+        check_len("dvalues", n, dvalues.len())?;
+        check_len("dinputs", n, dinputs.len())?;
+        self.backward_raw(output, dvalues, dinputs, cols);
+        Ok(())
+    }
+
+    /// The backward in place: `gradient` holds `dvalues` on entry and
+    /// `dinputs` on return. Bit-identical to
+    /// [`backward`](Activation::backward).
+    ///
+    /// # Errors
+    /// As [`backward`](Activation::backward), for `output` and `gradient`.
+    fn backward_in_place(
+        &self,
+        output: &[f32],
+        gradient: &mut [f32],
+        rows: usize,
+        cols: usize,
+    ) -> Result<(), Error> {
+        let n = checked_elements(self, rows, cols)?;
+        check_len("output", n, output.len())?;
+        check_len("gradient", n, gradient.len())?;
+        self.backward_in_place_raw(output, gradient, cols);
+        Ok(())
+    }
+}
+
+/// `rows * cols`, refusing overflow, and `cols == 0` for row-wise kernels.
+fn checked_elements<K: sealed::Kernel + ?Sized>(
+    kernel: &K,
+    rows: usize,
+    cols: usize,
+) -> Result<usize, Error> {
+    if kernel.is_row_wise() {
+        elements_with_classes(rows, cols)
+    } else {
+        elements(rows, cols)
+    }
+}
+
+pub(crate) mod sealed {
+    /// The unchecked kernels behind [`super::Activation`]. Callers guarantee
+    /// that every slice has the same length, a multiple of `cols`, and that
+    /// `cols > 0` for row-wise kernels. Mismatched lengths cannot make these
+    /// panic (they walk zipped iterators), only compute a prefix.
+    pub trait Kernel {
+        /// True for Softmax, whose rows need at least one column.
+        fn is_row_wise(&self) -> bool;
+        fn forward_raw(&self, x: &[f32], y: &mut [f32], cols: usize);
+        fn forward_in_place_raw(&self, v: &mut [f32], cols: usize);
+        fn backward_raw(&self, y: &[f32], dv: &[f32], dx: &mut [f32], cols: usize);
+        fn backward_in_place_raw(&self, y: &[f32], g: &mut [f32], cols: usize);
+    }
+}

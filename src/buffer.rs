@@ -1,0 +1,162 @@
+//! Fixed-capacity caches for the original `forward` / `backward` interface.
+
+use crate::activations::Activation;
+use crate::Error;
+
+/// An activation with its forward output and input gradient cached in
+/// fixed-capacity arrays: the original library's
+/// `forward(inputs)` → `output`, `backward(dvalues)` → `dinputs` interface,
+/// with no heap.
+///
+/// `N` is the capacity in elements (`rows * cols` of the largest batch). The
+/// buffer holds `2 · N` floats: the output, which backward reads and the next
+/// layer consumes, and the input gradient. It does not copy the inputs: every
+/// backward in this crate needs only the output (see
+/// [`crate::activations`]), and the inputs already live with the caller.
+///
+/// [`ActivationBuffer::new`] is a `const fn`, so firmware can keep the buffer
+/// in a `static`, or on the stack.
+///
+/// Data flows one way: `inputs` → [`forward`](Self::forward) →
+/// [`output`](Self::output) (cached) → [`backward`](Self::backward) →
+/// [`dinputs`](Self::dinputs).
+///
+/// ```
+/// use vanillanets::activations::ReLU;
+/// use vanillanets::{ActivationBuffer, Error};
+///
+/// let mut relu: ActivationBuffer<ReLU, 8> = ActivationBuffer::new(ReLU);
+/// assert_eq!(relu.backward(&[]), Err(Error::BackwardBeforeForward));
+///
+/// relu.forward(&[-1.0, 2.0, 0.0, 3.0], 2, 2)?;
+/// assert_eq!(relu.output(), &[0.0, 2.0, 0.0, 3.0]);
+/// relu.backward(&[1.0, 1.0, 1.0, 1.0])?;
+/// assert_eq!(relu.dinputs(), Some(&[0.0, 1.0, 0.0, 1.0][..]));
+///
+/// // Nine elements do not fit in eight: refused, nothing changes.
+/// assert_eq!(
+///     relu.forward(&[0.0; 9], 3, 3),
+///     Err(Error::CapacityExceeded { required: 9, capacity: 8 })
+/// );
+/// assert_eq!(relu.output(), &[0.0, 2.0, 0.0, 3.0]);
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ActivationBuffer<A, const N: usize> {
+    activation: A,
+    output: [f32; N],
+    dinputs: [f32; N],
+    rows: usize,
+    cols: usize,
+    state: State,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Empty,
+    Forwarded,
+    Backwarded,
+}
+
+impl<A: Activation, const N: usize> ActivationBuffer<A, N> {
+    /// An empty buffer for `activation`, usable in a `static`:
+    ///
+    /// ```
+    /// use vanillanets::activations::{ActivationKind, Softmax};
+    /// use vanillanets::ActivationBuffer;
+    ///
+    /// static OUTPUT: ActivationBuffer<Softmax, 64> = ActivationBuffer::new(Softmax);
+    /// const HIDDEN: ActivationBuffer<ActivationKind, 16> =
+    ///     ActivationBuffer::new(ActivationKind::ReLU);
+    /// assert_eq!(OUTPUT.capacity(), 64);
+    /// assert!(HIDDEN.output().is_empty());
+    /// ```
+    pub const fn new(activation: A) -> Self {
+        Self {
+            activation,
+            output: [0.0; N],
+            dinputs: [0.0; N],
+            rows: 0,
+            cols: 0,
+            state: State::Empty,
+        }
+    }
+
+    /// Runs the activation's forward over `inputs` (`rows × cols`), caches
+    /// the output and returns it. The previous gradient is dropped:
+    /// [`dinputs`](Self::dinputs) is `None` until the next backward.
+    ///
+    /// # Errors
+    /// [`Error::ShapeOverflow`], [`Error::CapacityExceeded`] when
+    /// `rows * cols > N`, and the activation's own errors
+    /// ([`Activation::forward`]). On error the buffer is unchanged.
+    pub fn forward(&mut self, inputs: &[f32], rows: usize, cols: usize) -> Result<&[f32], Error> {
+        let n = crate::shape::elements(rows, cols)?;
+        let output = self.output.get_mut(..n).ok_or(Error::CapacityExceeded {
+            required: n,
+            capacity: N,
+        })?;
+        self.activation.forward(inputs, rows, cols, output)?;
+        self.rows = rows;
+        self.cols = cols;
+        self.state = State::Forwarded;
+        Ok(output)
+    }
+
+    /// Runs the activation's backward from the cached output and the upstream
+    /// gradient `dvalues` (same shape as the last forward), caches the input
+    /// gradient and returns it. It may run again with other `dvalues`.
+    ///
+    /// # Errors
+    /// [`Error::BackwardBeforeForward`], or [`Error::LengthMismatch`] for
+    /// `dvalues`. On error the buffer is unchanged.
+    pub fn backward(&mut self, dvalues: &[f32]) -> Result<&[f32], Error> {
+        if self.state == State::Empty {
+            return Err(Error::BackwardBeforeForward);
+        }
+        let n = self.len();
+        let (Some(output), Some(dinputs)) = (self.output.get(..n), self.dinputs.get_mut(..n))
+        else {
+            return Err(Error::BackwardBeforeForward);
+        };
+        self.activation
+            .backward(output, dvalues, self.rows, self.cols, dinputs)?;
+        self.state = State::Backwarded;
+        Ok(dinputs)
+    }
+
+    /// The output of the last forward, `rows × cols` elements (empty before
+    /// the first forward).
+    pub fn output(&self) -> &[f32] {
+        self.output.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// The input gradient of the last backward, `rows × cols` elements, or
+    /// `None` when no backward has run since the last forward.
+    pub fn dinputs(&self) -> Option<&[f32]> {
+        match self.state {
+            State::Backwarded => self.dinputs.get(..self.len()),
+            _ => None,
+        }
+    }
+
+    /// The activation this buffer runs.
+    pub const fn activation(&self) -> &A {
+        &self.activation
+    }
+
+    /// `(rows, cols)` of the last forward; `(0, 0)` before the first.
+    pub const fn shape(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+
+    /// The capacity `N` in elements.
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// `rows * cols` of the last forward (checked against `N` there).
+    fn len(&self) -> usize {
+        self.rows.saturating_mul(self.cols)
+    }
+}
