@@ -3,10 +3,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod activation_buffer;
 pub mod activations;
-mod buffer;
 mod error;
+mod loss_buffer;
+pub mod losses;
 mod shape;
 
-pub use buffer::ActivationBuffer;
+pub use activation_buffer::ActivationBuffer;
 pub use error::Error;
+pub use loss_buffer::LossBuffer;
