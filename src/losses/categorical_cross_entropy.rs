@@ -48,7 +48,7 @@ pub struct CategoricalCrossEntropy;
 /// ```
 pub type SparseCategoricalCrossEntropy = CategoricalCrossEntropy;
 
-/// The value of [`SparseCategoricalCrossEntropy`], so that the alias reads
+/// The value of [`SparseCategoricalCrossEntropy`](type@SparseCategoricalCrossEntropy), so that the alias reads
 /// like the unit struct it names.
 #[allow(non_upper_case_globals)]
 pub const SparseCategoricalCrossEntropy: SparseCategoricalCrossEntropy = CategoricalCrossEntropy;

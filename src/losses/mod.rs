@@ -8,7 +8,7 @@
 //! |---|---|---|---|
 //! | [`BinaryCrossEntropy`] | `mean_j -(y ln clip(p) + (1-y) ln(1-clip(p)))` | `-(y/clip(p) - (1-y)/(1-clip(p))) / k / n` | `binary_cross_entropy.rs` |
 //! | [`CategoricalCrossEntropy`] | `-ln(Σ_j clip(p_j) y_j)` | `-y / clip(p) / n` | `categorical_cross_entropy.rs` |
-//! | [`SparseCategoricalCrossEntropy`] | the same (an alias, as in 1.0.1) | the same | `categorical_cross_entropy.rs` |
+//! | [`SparseCategoricalCrossEntropy`](type@SparseCategoricalCrossEntropy) | the same (an alias, as in 1.0.1) | the same | `categorical_cross_entropy.rs` |
 //! | [`MeanSquaredError`] | `mean_j (y_j - p_j)²` | `-2 (y - p) / k / n` | `mean_squared_error.rs` |
 //! | [`SoftmaxCrossEntropy`] | CCE of the softmax output | w.r.t. the *logits*: `(p - onehot(y)) / n` | `softmax_cross_entropy.rs` |
 //!
@@ -215,7 +215,7 @@ pub enum LossKind {
     BinaryCrossEntropy,
     /// [`CategoricalCrossEntropy`].
     CategoricalCrossEntropy,
-    /// [`SparseCategoricalCrossEntropy`].
+    /// [`SparseCategoricalCrossEntropy`](type@SparseCategoricalCrossEntropy).
     SparseCategoricalCrossEntropy,
     /// [`MeanSquaredError`].
     MeanSquaredError,
