@@ -8,6 +8,7 @@ pub mod activations;
 mod error;
 mod loss_buffer;
 pub mod losses;
+pub mod math;
 mod shape;
 
 pub use activation_buffer::ActivationBuffer;

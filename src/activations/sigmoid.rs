@@ -33,7 +33,7 @@ pub struct Sigmoid;
 impl Elementwise for Sigmoid {
     #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        1.0 / (1.0 + libm::expf(-x))
+        crate::math::sigmoid(x)
     }
 
     #[inline(always)]

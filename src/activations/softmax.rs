@@ -59,7 +59,7 @@ fn exp_row(x: &[f32], y: &mut [f32]) -> f32 {
     let m = row_max(x);
     let mut sum = 0.0_f32;
     for (y, &x) in y.iter_mut().zip(x) {
-        let e = libm::expf(x - m);
+        let e = crate::math::exp(x - m);
         *y = e;
         sum += e;
     }
@@ -71,7 +71,7 @@ fn exp_row_in_place(v: &mut [f32]) -> f32 {
     let m = row_max(v);
     let mut sum = 0.0_f32;
     for v in v.iter_mut() {
-        let e = libm::expf(*v - m);
+        let e = crate::math::exp(*v - m);
         *v = e;
         sum += e;
     }

@@ -28,7 +28,7 @@ pub struct Tanh;
 impl Elementwise for Tanh {
     #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        libm::tanhf(x)
+        crate::math::tanh(x)
     }
 
     #[inline(always)]
