@@ -1,7 +1,7 @@
 //! Binary cross-entropy, paired with a Sigmoid output.
 
 use super::sealed::LossKernel;
-use super::{check_values, clip, Loss};
+use super::{check_values, clip, mean_gradient, row_means, Loss};
 use crate::Error;
 
 /// Binary cross-entropy, for Sigmoid outputs and targets in `[0, 1]`.
@@ -50,23 +50,15 @@ impl LossKernel for BinaryCrossEntropy {
         check_values(targets, n)
     }
 
-    fn for_each_sample(&self, p: &[f32], y: &[f32], cols: usize, mut sink: impl FnMut(f32)) {
-        let k = cols as f32;
-        for (p, y) in p.chunks_exact(cols).zip(y.chunks_exact(cols)) {
-            let sum = p
-                .iter()
-                .zip(y)
-                .fold(0.0_f32, |s, (&p, &y)| s + element_loss(p, y));
-            sink(sum / k);
-        }
+    fn for_each_sample(&self, p: &[f32], y: &[f32], cols: usize, sink: impl FnMut(f32)) {
+        row_means(p, y, cols, element_loss, sink);
     }
 
     fn backward_raw(&self, p: &[f32], y: &[f32], rows: usize, cols: usize, dx: &mut [f32]) {
-        let (k, n) = (cols as f32, rows as f32);
-        for ((dx, &p), &y) in dx.iter_mut().zip(p).zip(y) {
+        mean_gradient(p, y, rows, cols, dx, |p, y| {
             let c = clip(p);
-            *dx = -(y / c - (1.0 - y) / (1.0 - c)) / k / n;
-        }
+            -(y / c - (1.0 - y) / (1.0 - c))
+        });
     }
 }
 

@@ -1,7 +1,7 @@
 //! Mean squared error, paired with a Linear output.
 
 use super::sealed::LossKernel;
-use super::{check_values, Loss};
+use super::{check_values, mean_gradient, row_means, Loss};
 use crate::Error;
 
 /// Mean squared error, for regression with a Linear output.
@@ -34,22 +34,12 @@ impl LossKernel for MeanSquaredError {
         check_values(targets, n)
     }
 
-    fn for_each_sample(&self, p: &[f32], y: &[f32], cols: usize, mut sink: impl FnMut(f32)) {
-        let k = cols as f32;
-        for (p, y) in p.chunks_exact(cols).zip(y.chunks_exact(cols)) {
-            let sum = p.iter().zip(y).fold(0.0_f32, |s, (&p, &y)| {
-                let d = y - p;
-                s + d * d
-            });
-            sink(sum / k);
-        }
+    fn for_each_sample(&self, p: &[f32], y: &[f32], cols: usize, sink: impl FnMut(f32)) {
+        row_means(p, y, cols, |p, y| (y - p) * (y - p), sink);
     }
 
     fn backward_raw(&self, p: &[f32], y: &[f32], rows: usize, cols: usize, dx: &mut [f32]) {
-        let (k, n) = (cols as f32, rows as f32);
-        for ((dx, &p), &y) in dx.iter_mut().zip(p).zip(y) {
-            *dx = -2.0 * (y - p) / k / n;
-        }
+        mean_gradient(p, y, rows, cols, dx, |p, y| -2.0 * (y - p));
     }
 }
 

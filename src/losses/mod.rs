@@ -208,6 +208,40 @@ fn check_values(targets: &[f32], n: usize) -> Result<(), Error> {
     check_len("targets", n, targets.len())
 }
 
+/// Calls `sink` with each row's mean of `loss(p_j, y_j)`: a left-to-right
+/// f32 sum divided by `cols` (BCE and MSE per sample).
+#[inline(always)]
+fn row_means(
+    p: &[f32],
+    y: &[f32],
+    cols: usize,
+    loss: impl Fn(f32, f32) -> f32,
+    mut sink: impl FnMut(f32),
+) {
+    let k = cols as f32;
+    for (p, y) in p.chunks_exact(cols).zip(y.chunks_exact(cols)) {
+        let sum = p.iter().zip(y).fold(0.0_f32, |s, (&p, &y)| s + loss(p, y));
+        sink(sum / k);
+    }
+}
+
+/// `dx = grad(p, y) / k / n` per element, divided in that order (the BCE
+/// and MSE backward).
+#[inline(always)]
+fn mean_gradient(
+    p: &[f32],
+    y: &[f32],
+    rows: usize,
+    cols: usize,
+    dx: &mut [f32],
+    grad: impl Fn(f32, f32) -> f32,
+) {
+    let (k, n) = (cols as f32, rows as f32);
+    for ((dx, &p), &y) in dx.iter_mut().zip(p).zip(y) {
+        *dx = grad(p, y) / k / n;
+    }
+}
+
 /// Which loss a model ends with, for [`backward_path`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LossKind {
