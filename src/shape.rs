@@ -41,6 +41,25 @@ pub(crate) fn check_len(
     }
 }
 
+/// The rows of a row-major batch with `cols` columns.
+///
+/// Callers have validated `cols > 0` wherever there are rows; `max(1)` does
+/// not change that `cols`, it only makes `chunks_exact`'s `chunk_size != 0`
+/// assertion provably dead, so no panic path survives optimisation.
+#[inline(always)]
+pub(crate) fn batch_rows(values: &[f32], cols: usize) -> core::slice::ChunksExact<'_, f32> {
+    values.chunks_exact(cols.max(1))
+}
+
+/// [`batch_rows`], mutable.
+#[inline(always)]
+pub(crate) fn batch_rows_mut(
+    values: &mut [f32],
+    cols: usize,
+) -> core::slice::ChunksExactMut<'_, f32> {
+    values.chunks_exact_mut(cols.max(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 use super::sealed::Kernel;
 use super::Activation;
+use crate::shape::{batch_rows, batch_rows_mut};
 
 /// Softmax over each row, for multiclass-classification outputs.
 ///
@@ -98,31 +99,22 @@ impl Kernel for Softmax {
     }
 
     fn forward_raw(&self, x: &[f32], y: &mut [f32], cols: usize) {
-        if cols == 0 {
-            return;
-        }
-        for (x, y) in x.chunks_exact(cols).zip(y.chunks_exact_mut(cols)) {
+        for (x, y) in batch_rows(x, cols).zip(batch_rows_mut(y, cols)) {
             let sum = exp_row(x, y);
             normalise(y, sum);
         }
     }
 
     fn forward_in_place_raw(&self, v: &mut [f32], cols: usize) {
-        if cols == 0 {
-            return;
-        }
-        for v in v.chunks_exact_mut(cols) {
+        for v in batch_rows_mut(v, cols) {
             let sum = exp_row_in_place(v);
             normalise(v, sum);
         }
     }
 
     fn backward_raw(&self, y: &[f32], dv: &[f32], dx: &mut [f32], cols: usize) {
-        if cols == 0 {
-            return;
-        }
-        let rows = y.chunks_exact(cols).zip(dv.chunks_exact(cols));
-        for ((y, dv), dx) in rows.zip(dx.chunks_exact_mut(cols)) {
+        let pairs = batch_rows(y, cols).zip(batch_rows(dv, cols));
+        for ((y, dv), dx) in pairs.zip(batch_rows_mut(dx, cols)) {
             let s = dot(y, dv);
             for ((dx, &y), &dv) in dx.iter_mut().zip(y).zip(dv) {
                 *dx = y * (dv - s);
@@ -131,10 +123,7 @@ impl Kernel for Softmax {
     }
 
     fn backward_in_place_raw(&self, y: &[f32], g: &mut [f32], cols: usize) {
-        if cols == 0 {
-            return;
-        }
-        for (y, g) in y.chunks_exact(cols).zip(g.chunks_exact_mut(cols)) {
+        for (y, g) in batch_rows(y, cols).zip(batch_rows_mut(g, cols)) {
             let s = dot(y, g);
             for (g, &y) in g.iter_mut().zip(y) {
                 *g = y * (*g - s);

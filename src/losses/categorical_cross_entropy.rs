@@ -3,6 +3,7 @@
 
 use super::sealed::LossKernel;
 use super::{clip, Labels, Loss};
+use crate::shape::{batch_rows, batch_rows_mut};
 use crate::Error;
 
 /// Categorical cross-entropy, for Softmax outputs (probabilities per row).
@@ -67,16 +68,16 @@ impl LossKernel for CategoricalCrossEntropy {
         cols: usize,
         mut sink: impl FnMut(f32),
     ) {
-        let rows = p.chunks_exact(cols);
+        let samples = batch_rows(p, cols);
         match labels {
             Labels::Classes(classes) => {
-                for (p, &t) in rows.zip(classes) {
+                for (p, &t) in samples.zip(classes) {
                     let c = p.get(t).map_or(f32::NAN, |&p| clip(p));
                     sink(-libm::logf(c));
                 }
             }
             Labels::OneHot(y) => {
-                for (p, y) in rows.zip(y.chunks_exact(cols)) {
+                for (p, y) in samples.zip(batch_rows(y, cols)) {
                     let confidence = p.iter().zip(y).fold(0.0_f32, |s, (&p, &y)| s + clip(p) * y);
                     sink(-libm::logf(confidence));
                 }
@@ -95,7 +96,7 @@ impl LossKernel for CategoricalCrossEntropy {
         let n = rows as f32;
         match labels {
             Labels::Classes(classes) => {
-                let batch = p.chunks_exact(cols).zip(dx.chunks_exact_mut(cols));
+                let batch = batch_rows(p, cols).zip(batch_rows_mut(dx, cols));
                 for ((p, dx), &t) in batch.zip(classes) {
                     for (j, (dx, &p)) in dx.iter_mut().zip(p).enumerate() {
                         let y = if j == t { 1.0 } else { 0.0 };

@@ -38,7 +38,7 @@ pub use mean_squared_error::MeanSquaredError;
 pub use softmax_cross_entropy::SoftmaxCrossEntropy;
 
 use crate::activations::ActivationKind;
-use crate::shape::{check_len, elements_with_classes};
+use crate::shape::{batch_rows, check_len, elements_with_classes};
 use crate::Error;
 
 /// The lower clip bound, `1e-7` in f32 (`1.00000001e-7`).
@@ -219,7 +219,7 @@ fn row_means(
     mut sink: impl FnMut(f32),
 ) {
     let k = cols as f32;
-    for (p, y) in p.chunks_exact(cols).zip(y.chunks_exact(cols)) {
+    for (p, y) in batch_rows(p, cols).zip(batch_rows(y, cols)) {
         let sum = p.iter().zip(y).fold(0.0_f32, |s, (&p, &y)| s + loss(p, y));
         sink(sum / k);
     }

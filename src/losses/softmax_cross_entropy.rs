@@ -5,7 +5,7 @@ use super::labels::argmax;
 use super::sealed::LossKernel;
 use super::{CategoricalCrossEntropy, Labels, Loss};
 use crate::activations::{Activation, Softmax};
-use crate::shape::check_len;
+use crate::shape::{batch_rows, batch_rows_mut, check_len};
 use crate::Error;
 
 /// Softmax followed by categorical cross-entropy, with the fused backward.
@@ -88,7 +88,7 @@ impl SoftmaxCrossEntropy {
     ) -> Result<(), Error> {
         super::validate::<Self>(values, labels, rows, cols)?;
         let n = rows as f32;
-        for_each_row_class(values.chunks_exact_mut(cols), labels, cols, |row, t| {
+        for_each_row_class(batch_rows_mut(values, cols), labels, cols, |row, t| {
             for (j, v) in row.iter_mut().enumerate() {
                 *v = fused(*v, j == t, n);
             }
@@ -107,19 +107,19 @@ fn fused(p: f32, is_true: bool, n: f32) -> f32 {
 /// the argmax of its one-hot row.
 #[inline(always)]
 fn for_each_row_class<'r, R: 'r>(
-    rows: impl Iterator<Item = R>,
+    items: impl Iterator<Item = R>,
     labels: Labels<'_>,
     cols: usize,
     mut f: impl FnMut(R, usize),
 ) {
     match labels {
         Labels::Classes(classes) => {
-            for (row, &t) in rows.zip(classes) {
+            for (row, &t) in items.zip(classes) {
                 f(row, t);
             }
         }
         Labels::OneHot(y) => {
-            for (row, y) in rows.zip(y.chunks_exact(cols)) {
+            for (row, y) in items.zip(batch_rows(y, cols)) {
                 f(row, argmax(y));
             }
         }
@@ -146,7 +146,7 @@ impl LossKernel for SoftmaxCrossEntropy {
         dx: &mut [f32],
     ) {
         let n = rows as f32;
-        let batch = p.chunks_exact(cols).zip(dx.chunks_exact_mut(cols));
+        let batch = batch_rows(p, cols).zip(batch_rows_mut(dx, cols));
         for_each_row_class(batch, labels, cols, |(p, dx), t| {
             for (j, (dx, &p)) in dx.iter_mut().zip(p).enumerate() {
                 *dx = fused(p, j == t, n);
