@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Proves vanillanets on microcontrollers (tests/firmware):
+#   - builds the test firmware for thumbv7em-none-eabihf, thumbv7m-none-eabi and
+#     thumbv6m-none-eabi, runs it under QEMU mps2-an386 (Cortex-M4F) and
+#     mps2-an385 (Cortex-M3), twice each, and checks that every result's bits
+#     equal the host's (tests/firmware_parity.rs) and the other targets';
+#   - reports each kernel's cost in instructions per element (qemu -icount);
+#   - links a release firmware whose panic handler calls an undefined symbol,
+#     so any reachable panic fails the link (and checks that a deliberate one
+#     does fail it);
+#   - builds the library for riscv32imac-unknown-none-elf;
+#   - prints the crate's flash and static RAM at opt-level "s".
+# Installs the Debian packages it needs when missing, and uses the rustup
+# target instead wherever that target is installed. Exits non-zero on any
+# failure.
+#
+#   bash scripts/firmware.sh [--features fast-math]
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+FW=$REPO/tests/firmware
+LIB=$REPO
+FEATURES=()                           # e.g. --features fast-math
+[ "${1:-}" = --features ] && FEATURES=(--features "$2")
+OUT=${OUT_DIR:-$FW/target/fw-out${2:+-$2}}
+LLD=/usr/lib/llvm-19/bin/ld.lld
+NICE=(nice -n 10)
+PANIC_SYM=__panic_path_survived_optimisation_see_tests_firmware
+
+export CARGO_TARGET_DIR=$FW/target
+# RUSTFLAGS from the caller (e.g. -Dwarnings in CI) would rebuild core for nothing.
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS RUSTC RUSTC_WRAPPER RUSTC_BOOTSTRAP
+
+mkdir -p "$OUT"
+T0=$SECONDS
+step() { printf '\n=== [%4ss] %s\n' "$((SECONDS - T0))" "$*"; }
+die() { echo "FAIL: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- toolchain
+rustup_has() {   # rustup_has TRIPLE: the rustup toolchain has that target's rust-std
+    command -v rustup >/dev/null 2>&1 &&
+        (cd "$FW" && rustup target list --installed 2>/dev/null) | grep -qx "$1"
+}
+RUSTUP_CARGO=
+command -v rustup >/dev/null 2>&1 && RUSTUP_CARGO="$(dirname "$(command -v rustup)")/cargo"
+
+ARM_TARGETS=(thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi)
+ALL_TARGETS=("${ARM_TARGETS[@]}" riscv32imac-unknown-none-elf)
+
+# cargo_build TRIPLE ARGS... : rustup toolchain if it has TRIPLE, else Debian rustc + build-std.
+cargo_build() {
+    local t=$1; shift
+    if rustup_has "$t"; then
+        "${NICE[@]}" "$RUSTUP_CARGO" build --target "$t" "$@"
+    else
+        local linker_var="CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$t")_LINKER"
+        env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 "$linker_var=$LLD" \
+            "${NICE[@]}" /usr/bin/cargo build -Zbuild-std=core --target "$t" "$@"
+    fi
+}
+
+step "packages"
+pkgs=(qemu-system-arm binutils)
+for t in "${ALL_TARGETS[@]}"; do
+    if ! rustup_has "$t"; then pkgs+=(rustc-web cargo-web rust-web-src lld-19); break; fi
+done
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+    # Another apt may be running: wait for it instead of failing on the lock.
+    for _ in $(seq 300); do pgrep -x 'apt|apt-get|dpkg' >/dev/null || break; sleep 2; done
+    echo "installing: ${missing[*]}"
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+        install -y -qq --no-install-recommends "${missing[@]}"
+fi
+for t in "${ALL_TARGETS[@]}"; do
+    if rustup_has "$t"; then echo "$t: rustup toolchain"; else echo "$t: /usr/bin/rustc $(/usr/bin/rustc -V | cut -d' ' -f2) + -Zbuild-std=core + ld.lld-19"; fi
+done
+
+# ---------------------------------------------------------------- builds
+cd "$FW"
+for t in thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi; do
+    step "build $t release (kernel, nopanic, size bins)"
+    cargo_build "$t" --release --features "nopanic${FEATURES[1]:+,${FEATURES[1]}}"
+done
+
+step "no-panic negative control: a deliberate bounds check must fail the link"
+if cargo_build thumbv7em-none-eabihf --release --features nopanic,canary --bin nopanic \
+        >"$OUT/nopanic-canary.log" 2>&1; then
+    die "canary linked: the no-panic check does not detect panics"
+fi
+grep -q "undefined symbol: $PANIC_SYM" "$OUT/nopanic-canary.log" ||
+    { cat "$OUT/nopanic-canary.log"; die "canary failed for another reason"; }
+echo "canary link failed as expected (undefined symbol: $PANIC_SYM)"
+# (the nopanic binaries built above without `canary` linked: that is the proof)
+
+for t in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+    step "build $t profile size"
+    cargo_build "$t" --profile size --bin size_base --bin size_lib "${FEATURES[@]}"
+done
+
+step "build library alone for riscv32imac-unknown-none-elf (no cortex-m-rt there)"
+(cd "$LIB" && cargo_build riscv32imac-unknown-none-elf --release --lib "${FEATURES[@]}")
+
+# ---------------------------------------------------------------- QEMU
+qemu() {  # qemu NAME CPU MACHINE ELF  -> $OUT/NAME.txt, fails on non-zero exit
+    local rc=0
+    timeout 60 qemu-system-arm -cpu "$2" -machine "$3" -nographic \
+        -semihosting-config enable=on,target=native -icount shift=0 \
+        -kernel "$4" </dev/null >"$OUT/$1.txt" 2>&1 || rc=$?
+    [ "$rc" = 0 ] || { cat "$OUT/$1.txt"; die "$1: qemu exit $rc (124 = timeout)"; }
+}
+check_calib() {  # 200000 instructions must be 5000 +- 1 ticks (40 instr/tick)
+    local n
+    n=$(sed -n 's/^calib ticks(200000 instr) = //p' "$OUT/$1.txt")
+    [ -n "$n" ] && [ "$n" -ge 4999 ] && [ "$n" -le 5001 ] || die "$1: calibration $n ticks, expected 5000"
+}
+
+R=target
+for board in "an386 cortex-m4 thumbv7em-none-eabihf" "an385 cortex-m3 thumbv7m-none-eabi" \
+             "an385 cortex-m3 thumbv6m-none-eabi"; do
+    read -r m cpu t <<<"$board"
+    step "run $t on mps2-$m"
+    qemu "kernel-$t" "$cpu" "mps2-$m" "$R/$t/release/kernel"
+    qemu "kernel-$t.run2" "$cpu" "mps2-$m" "$R/$t/release/kernel"
+    cmp -s "$OUT/kernel-$t.txt" "$OUT/kernel-$t.run2.txt" ||
+        { diff "$OUT/kernel-$t.txt" "$OUT/kernel-$t.run2.txt"; die "$t: two runs differ"; }
+    check_calib "kernel-$t"
+    qemu "nopanic-$t" "$cpu" "mps2-$m" "$R/$t/release/nopanic"
+    grep -qx 'nopanic ok' "$OUT/nopanic-$t.txt" || die "nopanic-$t: no 'nopanic ok'"
+    grep -q '^suite done$' "$OUT/kernel-$t.txt" || die "kernel-$t: suite did not finish"
+    grep -E '^(calib|cost) ' "$OUT/kernel-$t.txt"
+done
+
+step "results: bit-identical across targets and to the host"
+for t in thumbv7m-none-eabi thumbv6m-none-eabi; do
+    diff <(grep -Ev '^(calib|cost) ' "$OUT/kernel-thumbv7em-none-eabihf.txt") \
+         <(grep -Ev '^(calib|cost) ' "$OUT/kernel-$t.txt") ||
+        die "results differ between thumbv7em-none-eabihf and $t"
+done
+echo "$(grep -cEv '^(calib|cost) ' "$OUT/kernel-thumbv7em-none-eabihf.txt") result lines identical on thumbv7em, thumbv7m and thumbv6m"
+# The host runs the same suite (tests/firmware/src/suite.rs) and compares.
+(cd "$REPO" && env -u CARGO_TARGET_DIR VANILLANETS_FIRMWARE_OUTPUT="$OUT/kernel-thumbv7em-none-eabihf.txt" \
+    "${NICE[@]}" cargo test --quiet --test firmware_parity "${FEATURES[@]}")
+
+# ---------------------------------------------------------------- sizes
+elf_mem() {  # elf_mem ELF -> "FLASH RAM" in bytes (RAM = .data + .bss + .uninit, stack excluded)
+    local flash=0 ram=0 name type addr off size es flg rest
+    while read -r name type addr off size es flg rest; do
+        [[ $flg == *A* ]] || continue
+        if [[ $type == NOBITS ]]; then
+            ram=$((ram + 16#$size))
+        else
+            flash=$((flash + 16#$size))   # .vector_table .text .rodata + .data's load image
+            if [[ $flg == *W* ]] || ((16#$addr >= 0x20000000)); then ram=$((ram + 16#$size)); fi
+        fi
+    done < <(readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] //p')
+    echo "$flash $ram"
+}
+step "sizes (opt-level s): library = size_lib - size_base"
+{
+    printf '%-24s %10s %10s %10s %10s %10s %10s\n' target flash_base flash_lib flash_delta ram_base ram_lib ram_delta
+    for t in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+        read -r fb rb < <(elf_mem "$R/$t/size/size_base")
+        read -r fl rl < <(elf_mem "$R/$t/size/size_lib")
+        printf '%-24s %10d %10d %10d %10d %10d %10d\n' "$t" "$fb" "$fl" $((fl - fb)) "$rb" "$rl" $((rl - rb))
+    done
+} | tee "$OUT/sizes.txt"
+
+step "done; outputs in $OUT"

@@ -1,0 +1,178 @@
+//! Calls every public function of the crate with inputs the optimizer
+//! cannot see through (`black_box`), and checks the results it can check
+//! without `core::fmt` (formatting has panic paths of its own).
+//!
+//! Linked into `nopanic` (where any reachable panic fails the link) and into
+//! `size_lib` (the size of the whole crate).
+
+use core::hint::black_box as bb;
+use vanillanets::activations::{
+    Activation, ActivationKind, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh,
+};
+use vanillanets::losses::{
+    backward_path, clip, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, Labels, Loss,
+    LossKind, MeanSquaredError, SoftmaxCrossEntropy, SparseCategoricalCrossEntropy,
+};
+use vanillanets::{math, ActivationBuffer, Error, LossBuffer};
+
+/// `&mut s[..len]` without a panic path (the harness must not add any).
+fn part(s: &mut [f32], len: usize) -> &mut [f32] {
+    s.get_mut(..len).unwrap_or(&mut [])
+}
+
+/// The four kernels of `a` on opaque shapes and slices; true when each
+/// result is what the shape predicts.
+fn activation<A: Activation>(a: &A, x: &[f32], rows: usize, cols: usize) -> bool {
+    let mut y = [0.0_f32; 16];
+    let mut dx = [0.0_f32; 16];
+    let n = rows.checked_mul(cols);
+    let fits = n.is_some_and(|n| n <= 16);
+    let fits_x = fits && n == Some(x.len());
+    let len = bb(n.unwrap_or(0).min(16));
+    let fw = a.forward(x, rows, cols, part(&mut y, len));
+    let ip = a.forward_in_place(part(&mut y, len), rows, cols);
+    let y_in = bb(y);
+    let bw = a.backward(
+        x,
+        y_in.get(..len).unwrap_or(&[]),
+        rows,
+        cols,
+        part(&mut dx, len),
+    );
+    let bi = a.backward_in_place(x, part(&mut dx, len), rows, cols);
+    bb(&y);
+    // With a non-zero `cols`, each kernel succeeds exactly when its slices
+    // have the shape's length.
+    cols == 0
+        || (fw.is_ok() == fits_x
+            && ip.is_ok() == fits
+            && bw.is_ok() == fits_x
+            && bi.is_ok() == fits_x)
+}
+
+fn activations() -> bool {
+    let x = bb([0.5_f32, -1.0, f32::NAN, 2.0, -0.0, 3.0, f32::INFINITY, -7.0]);
+    let (rows, cols) = (bb(2_usize), bb(4_usize));
+    let mut ok = true;
+    ok &= activation(&Linear, &x, rows, cols);
+    ok &= activation(&ReLU, &x, rows, cols);
+    ok &= activation(&LeakyReLU::new(), &x, rows, cols);
+    ok &= activation(&LeakyReLU::with_slope(bb(0.2)), &x, rows, cols);
+    ok &= activation(&Sigmoid, &x, rows, cols);
+    ok &= activation(&Tanh, &x, rows, cols);
+    ok &= activation(&Softmax, &x, rows, cols);
+    for kind in [
+        ActivationKind::from(Linear),
+        ActivationKind::from(ReLU),
+        ActivationKind::from(LeakyReLU::new()),
+        ActivationKind::from(Sigmoid),
+        ActivationKind::from(Tanh),
+        ActivationKind::from(Softmax),
+    ] {
+        ok &= activation(&bb(kind), &x, rows, cols);
+    }
+    // overflowing and empty shapes, mismatched lengths
+    ok &= activation(&Softmax, &x, bb(usize::MAX), bb(3));
+    ok &= activation(&Softmax, &x, rows, bb(0));
+    ok &= activation(&ReLU, x.get(..bb(7)).unwrap_or(&[]), rows, cols);
+    ok &= LeakyReLU::new().slope() == 0.1;
+    ok
+}
+
+fn buffers() -> bool {
+    let x = bb([0.5_f32, -1.0, 2.0, -3.0, 1.0, 0.0]);
+    let mut ok = true;
+    let mut layer: ActivationBuffer<ActivationKind, 6> =
+        ActivationBuffer::new(bb(ActivationKind::Softmax));
+    ok &= layer.backward(&x) == Err(Error::BackwardBeforeForward);
+    ok &= layer.forward(&x, bb(2), bb(3)).is_ok();
+    ok &= layer.backward(&x).is_ok();
+    ok &= layer.dinputs().map(<[f32]>::len) == Some(6);
+    ok &= layer.forward(&x, bb(3), bb(3)).is_err();
+    ok &= layer.output().len() == 6 && layer.shape() == (2, 3) && layer.capacity() == 6;
+    ok &= *layer.activation() == ActivationKind::Softmax;
+
+    let mut loss: LossBuffer<MeanSquaredError, 6> = LossBuffer::new(MeanSquaredError);
+    ok &= loss.dinputs().is_none();
+    ok &= loss.calculate(&x, &x, bb(2), bb(3)) == Ok(0.0);
+    ok &= loss.backward(&x, &x, bb(2), bb(3)).is_ok();
+    ok &= loss.backward(&x, &x, bb(7), bb(1)).is_err();
+    ok &= loss.dinputs().is_some() && loss.shape() == (2, 3) && loss.capacity() == 6;
+    ok &= *loss.loss() == MeanSquaredError;
+    ok
+}
+
+fn loss<L: Loss>(l: &L, p: &[f32], t: L::Targets<'_>, rows: usize, cols: usize) -> bool {
+    let mut per_sample = [0.0_f32; 4];
+    let mut dx = [0.0_f32; 12];
+    let rows_len = bb(rows.min(4));
+    let len = bb(rows.saturating_mul(cols).min(12));
+    let a = l
+        .forward(p, t, rows, cols, part(&mut per_sample, rows_len))
+        .is_ok();
+    let b = l.calculate(p, t, rows, cols).is_ok();
+    let c = l.backward(p, t, rows, cols, part(&mut dx, len)).is_ok();
+    bb((&per_sample, &dx));
+    a == c && (b == a || rows == 0)
+}
+
+fn losses() -> bool {
+    let p = bb([
+        0.0_f32,
+        1e-7,
+        0.9,
+        1.0,
+        0.5,
+        f32::NAN,
+        0.2,
+        0.3,
+        0.5,
+        0.6,
+        0.3,
+        0.1,
+    ]);
+    let y = bb([
+        1.0_f32, 0.0, 1.0, 0.0, 0.5, 0.5, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0,
+    ]);
+    let classes = bb([0_usize, 2, 1, 3]);
+    let (rows, cols) = (bb(4_usize), bb(3_usize));
+    let mut ok = true;
+    ok &= loss(&BinaryCrossEntropy, &p, &y, rows, cols);
+    ok &= loss(&MeanSquaredError, &p, &y, rows, cols);
+    for labels in [Labels::Classes(&classes), Labels::OneHot(&y)] {
+        ok &= loss(&CategoricalCrossEntropy, &p, labels, rows, cols);
+        ok &= loss(&SparseCategoricalCrossEntropy, &p, labels, rows, cols);
+        ok &= loss(&SoftmaxCrossEntropy, &p, labels, rows, cols);
+        let mut v = p;
+        let _ = SoftmaxCrossEntropy.backward_in_place(labels, rows, cols, &mut v);
+        let mut out = [0.0_f32; 12];
+        let _ = SoftmaxCrossEntropy.forward_logits(&p, labels, rows, cols, &mut out);
+        bb((&v, &out));
+    }
+    ok &= loss(&MeanSquaredError, &p, &y, bb(usize::MAX), bb(2));
+    ok &= loss(&BinaryCrossEntropy, &p, &y, bb(0), cols);
+    ok &= clip(bb(0.0)) > 0.0;
+    ok &= backward_path(
+        bb(ActivationKind::Softmax),
+        bb(LossKind::CategoricalCrossEntropy),
+    ) == BackwardPath::Fused;
+    ok &= backward_path(
+        bb(ActivationKind::Sigmoid),
+        bb(LossKind::BinaryCrossEntropy),
+    ) == BackwardPath::Chained;
+    ok
+}
+
+fn scalars() -> bool {
+    let x = bb(0.0_f32);
+    math::exp(x) == 1.0 && math::sigmoid(x) == 0.5 && math::tanh(x) == 0.0
+}
+
+/// Calls everything; true when every checked result is as expected.
+pub fn exercise() -> bool {
+    let a = activations();
+    let b = buffers();
+    let c = losses();
+    let d = scalars();
+    a & b & c & d
+}
