@@ -12,7 +12,7 @@ use super::Activation;
 /// The slope is `0.1` ([`LeakyReLU::DEFAULT_SLOPE`], hard-coded in the
 /// original library); [`LeakyReLU::with_slope`] picks another. The backward
 /// reads the forward output, which is `<= 0` exactly where the input is, as
-/// long as `slope >= 0`.
+/// long as the slope is finite and `> 0`.
 ///
 /// Edge values: `NaN` → `NaN` and its gradient passes `dv` unchanged;
 /// `-0.0` → `-0.0`; `-inf` → `-inf`; `+inf` → `+inf`.
@@ -47,10 +47,12 @@ impl LeakyReLU {
         Self::with_slope(Self::DEFAULT_SLOPE)
     }
 
-    /// LeakyReLU with another negative-side slope. A negative or NaN slope is
-    /// accepted and computed as written, but then the output no longer marks
-    /// the negative inputs, so backward from the output differs from the
-    /// original's backward from the inputs; keep `slope >= 0`.
+    /// LeakyReLU with another negative-side slope, which should be finite and
+    /// `> 0`. Any other slope is computed as written, but then the output no
+    /// longer marks the inputs `<= 0` (`0 · -inf` and `inf · 0` are NaN, a
+    /// negative slope flips the sign), so the backward from the output
+    /// differs from the original's backward from the inputs. For slope 0 use
+    /// [`super::ReLU`].
     ///
     /// ```
     /// use vanillanets::activations::{Activation, LeakyReLU};

@@ -86,7 +86,9 @@ impl SoftmaxCrossEntropy {
         cols: usize,
         values: &mut [f32],
     ) -> Result<(), Error> {
-        super::validate::<Self>(values, labels, rows, cols)?;
+        let n = crate::shape::elements_with_classes(rows, cols)?;
+        check_len("values", n, values.len())?;
+        labels.check(rows, cols, n)?;
         let n = rows as f32;
         for_each_row_class(batch_rows_mut(values, cols), labels, cols, |row, t| {
             for (j, v) in row.iter_mut().enumerate() {
