@@ -1111,11 +1111,13 @@ fn deserved(c: &Call, api: Api) -> Vec<Error> {
         None => errs.push(Error::ShapeOverflow { rows, cols }),
         Some(n) => {
             if c.predictions.len() != n {
-                errs.push(mismatch("predictions", n, c.predictions.len()));
-                if api == Api::BackwardInPlace {
-                    // the buffer's parameter is called `values`
-                    errs.push(mismatch("values", n, c.predictions.len()));
-                }
+                // each entry point names its own parameter
+                let name = match api {
+                    Api::BackwardInPlace => "values",
+                    Api::ForwardLogits => "inputs",
+                    _ => "predictions",
+                };
+                errs.push(mismatch(name, n, c.predictions.len()));
             }
             if c.values.len() != n && (!c.uses_labels() || c.one_hot) {
                 let name = if c.uses_labels() { "labels" } else { "targets" };
