@@ -1,0 +1,243 @@
+//! The benchmark report: median ns/element of every kernel at 1 000,
+//! 100 000 and 4 000 000 elements, and its ratio to a `memcpy`
+//! (`copy_from_slice`) of the same `n` f32 timed in the same run, as
+//! markdown tables.
+//!
+//! ```sh
+//! cargo bench --bench report                                  # default build
+//! cargo bench --bench report --features fast-math
+//! RUSTFLAGS="-C target-cpu=native" cargo bench --bench report --features fast-math
+//! cargo bench --bench report -- --sizes 100000 --filter softmax,libm_expf
+//! ```
+//!
+//! `scripts/bench.sh` runs the four builds in a row.
+//!
+//! `--list` prints the case names. `--callgrind NAME N ITERS` runs case `NAME` at `N` elements `ITERS`
+//! times inside the function `measured`, for
+//! `valgrind --tool=callgrind --toggle-collect='*measured*'`
+//! (`scripts/callgrind.sh` does that for every case and prints
+//! instructions/element).
+//!
+//! Nothing here asserts on timings: it only prints.
+
+mod common;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use common::{Case, Data, CASES, SIZES};
+
+/// Each sample runs the case this long (or once, if one run is longer).
+const SAMPLE_TIME: Duration = Duration::from_millis(2);
+/// Time budget per case and size, split into samples.
+const CASE_TIME: Duration = Duration::from_millis(300);
+const MIN_SAMPLES: usize = 5;
+const MAX_SAMPLES: usize = 31;
+
+/// The issue's figures at 100 000 elements, ns/element: NumPy 2.4 the
+/// original library's way, and PyTorch on one thread.
+const REFERENCE: &[(&str, f64, f64)] = &[
+    ("relu_fwd", 0.22, 0.11),
+    ("relu_bwd", 4.01, 0.24),
+    ("sigmoid_fwd", 0.90, 0.43),
+    ("tanh_fwd", 0.28, 0.33),
+    ("softmax_fwd", 2.15, 0.83),
+    ("softmax_bwd", 235.0, 0.36),
+];
+
+/// Each default-path kernel and the plain `libm` loop of its calls.
+const OVER_LIBM: &[(&str, &str)] = &[
+    ("sigmoid_fwd", "libm_expf_neg"),
+    ("tanh_fwd", "libm_tanhf"),
+    ("softmax_fwd", "libm_expf"),
+    ("bce_fwd", "libm_logf_x2"),
+];
+
+/// Runs `case` `iters` times; the callgrind mode counts the instructions
+/// inside this function only.
+#[inline(never)]
+fn measured(case: &Case, data: &mut Data, iters: usize) {
+    for _ in 0..iters {
+        (case.run)(black_box(&mut *data));
+    }
+}
+
+/// Median ns per element of `case` over `data`.
+fn time(case: &Case, data: &mut Data, n: usize) -> f64 {
+    let start = Instant::now();
+    measured(case, data, 1);
+    let once = start.elapsed().max(Duration::from_nanos(1));
+    let iters = (SAMPLE_TIME.as_nanos() / once.as_nanos()).max(1) as usize;
+    let per_sample = once * iters as u32;
+    let samples = (CASE_TIME.as_nanos() / per_sample.as_nanos().max(1)) as usize;
+    let samples = samples.clamp(MIN_SAMPLES, MAX_SAMPLES);
+    measured(case, data, iters); // warm up at the sample's length
+    let mut ns: Vec<f64> = (0..samples)
+        .map(|_| {
+            let start = Instant::now();
+            measured(case, data, iters);
+            start.elapsed().as_nanos() as f64 / (iters * n) as f64
+        })
+        .collect();
+    ns.sort_by(f64::total_cmp);
+    ns[ns.len() / 2]
+}
+
+struct Options {
+    sizes: Vec<usize>,
+    filter: Option<String>,
+    callgrind: Option<(String, usize, usize)>,
+    list: bool,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        sizes: SIZES.to_vec(),
+        filter: None,
+        callgrind: None,
+        list: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sizes" => {
+                let list = args.next().unwrap_or_default();
+                o.sizes = list.split(',').filter_map(|s| s.parse().ok()).collect();
+            }
+            "--filter" => o.filter = args.next(),
+            "--list" => o.list = true,
+            "--callgrind" => {
+                let name = args.next().unwrap_or_default();
+                let n = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+                let iters = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
+                o.callgrind = Some((name, n, iters));
+            }
+            _ => {} // `--bench` from cargo, and anything else
+        }
+    }
+    o
+}
+
+fn build() -> String {
+    let features = [
+        ("avx512f", cfg!(target_feature = "avx512f")),
+        ("avx2", cfg!(target_feature = "avx2")),
+        ("fma", cfg!(target_feature = "fma")),
+        ("sse2", cfg!(target_feature = "sse2")),
+    ];
+    let on: Vec<&str> = features
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
+        .collect();
+    format!(
+        "fast-math {}; target {} with {}",
+        if cfg!(feature = "fast-math") {
+            "on"
+        } else {
+            "off"
+        },
+        std::env::consts::ARCH,
+        if on.is_empty() {
+            "no SIMD features".to_string()
+        } else {
+            on.join(", ")
+        },
+    )
+}
+
+fn main() {
+    let o = options();
+    if o.list {
+        for name in names() {
+            println!("{name}");
+        }
+        return;
+    }
+    if let Some((name, n, iters)) = o.callgrind {
+        let Some(case) = common::case(&name) else {
+            eprintln!("no case {name}; cases: {:?}", names());
+            std::process::exit(2);
+        };
+        let mut data = Data::new(n);
+        (case.run)(&mut data);
+        measured(case, &mut data, iters);
+        return;
+    }
+
+    let cases: Vec<&Case> = CASES
+        .iter()
+        .filter(|c| {
+            c.name == "memcpy"
+                || o.filter
+                    .as_deref()
+                    .map_or(true, |f| f.split(',').any(|f| c.name.contains(f)))
+        })
+        .collect();
+    // ns[case][size]
+    let mut ns = vec![vec![f64::NAN; o.sizes.len()]; cases.len()];
+    for (s, &n) in o.sizes.iter().enumerate() {
+        let mut data = Data::new(n);
+        for (c, case) in cases.iter().enumerate() {
+            ns[c][s] = time(case, &mut data, n);
+        }
+    }
+    let memcpy = &ns[0].clone();
+
+    println!("\n## ns/element (× memcpy of the same n f32)\n");
+    println!("{}\n", build());
+    let sizes: Vec<String> = o.sizes.iter().map(|n| group(*n)).collect();
+    println!("| kernel | {} |", sizes.join(" | "));
+    println!("|---|{}", "---:|".repeat(sizes.len()));
+    for (c, case) in cases.iter().enumerate() {
+        let cells: Vec<String> = ns[c]
+            .iter()
+            .zip(memcpy)
+            .map(|(t, m)| format!("{t:.3} ({:.2}×)", t / m))
+            .collect();
+        println!("| {} | {} |", case.name, cells.join(" | "));
+    }
+
+    let at = |name: &str, s: usize| -> Option<f64> {
+        let c = cases.iter().position(|c| c.name == name)?;
+        Some(ns[c][s])
+    };
+    if let Some(s) = o.sizes.iter().position(|&n| n == 100_000) {
+        println!("\n## Against the issue's figures at 100 000 elements (ns/element)\n");
+        println!("| kernel | here | NumPy | PyTorch 1 thread | here ÷ PyTorch |");
+        println!("|---|---:|---:|---:|---:|");
+        for &(name, numpy, torch) in REFERENCE {
+            if let Some(t) = at(name, s) {
+                println!("| {name} | {t:.3} | {numpy} | {torch} | {:.2} |", t / torch);
+            }
+        }
+    }
+    println!("\n## Kernel ÷ a plain loop of its libm calls\n");
+    println!("| kernel | libm loop | {} |", sizes.join(" | "));
+    println!("|---|---|{}", "---:|".repeat(sizes.len()));
+    for &(kernel, libm) in OVER_LIBM {
+        let cells: Option<Vec<String>> = (0..o.sizes.len())
+            .map(|s| Some(format!("{:.2}", at(kernel, s)? / at(libm, s)?)))
+            .collect();
+        if let Some(cells) = cells {
+            println!("| {kernel} | {libm} | {} |", cells.join(" | "));
+        }
+    }
+}
+
+fn names() -> Vec<&'static str> {
+    CASES.iter().map(|c| c.name).collect()
+}
+
+/// `100000` → `100 000`.
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    out
+}
