@@ -97,7 +97,8 @@ pub trait Activation: sealed::Kernel {
     }
 
     /// `values = f(values)` in place, `rows × cols`. Bit-identical to
-    /// [`forward`](Activation::forward).
+    /// [`forward`](Activation::forward), except for the sign and payload of
+    /// a NaN, which IEEE 754 leaves open.
     ///
     /// # Errors
     /// As [`forward`](Activation::forward), for `values`.
@@ -133,7 +134,7 @@ pub trait Activation: sealed::Kernel {
 
     /// The backward in place: `gradient` holds `dvalues` on entry and
     /// `dinputs` on return. Bit-identical to
-    /// [`backward`](Activation::backward).
+    /// [`backward`](Activation::backward), NaN payloads aside.
     ///
     /// # Errors
     /// As [`backward`](Activation::backward), for `output` and `gradient`.

@@ -15,9 +15,13 @@ use super::Activation;
 /// `y` is exactly `1.0` (from `x ≈ 16.64`). `±inf` give `1.0` and `0.0`. No
 /// finite input gives NaN, and every output is in `[0, 1]`.
 ///
-/// Error bound: see the accuracy table in the crate documentation; the
-/// crate's tests check it on a dense sample of inputs against an f64
-/// reference.
+/// Error bound, measured on all 2³² inputs against an f64 reference
+/// (`cargo run --release --example accuracy`): ≤ 2.5 ULP (worst 2.481 at
+/// `x = -16.635704`) wherever the result is a normal f32, and ≤ 2.94e-39
+/// absolute below `2⁻¹²⁶`, where the result flushes to exactly 0 once
+/// `exp(-x)` overflows. The same with the `fast-math` feature.
+/// `tests/accuracy.rs` enforces it on 17 million inputs. The backward is
+/// three correctly rounded operations.
 ///
 /// ```
 /// use vanillanets::activations::{Activation, Sigmoid};

@@ -22,7 +22,8 @@ use crate::shape::{batch_rows, batch_rows_mut};
 ///
 /// Error bounds, with `u = 2⁻²⁴` and `k = cols`: each row sums to 1 within
 /// `k · 2u`, and each output is within a relative `(|x_j - m| + k + 4) · u`
-/// of the exact softmax of the f32 inputs (the `|x_j - m|` term is the
+/// plus an absolute `2 · 2⁻¹⁴⁹` (for subnormal outputs) of the exact
+/// softmax of the f32 inputs (the `|x_j - m|` term is the
 /// rounding of the f32 subtraction `x_j - m`, magnified by `exp`; NumPy on
 /// f32 has the same term). The crate's tests check both on random rows.
 ///
