@@ -147,6 +147,11 @@ echo "$(grep -cEv '^(calib|cost) ' "$OUT/kernel-thumbv7em-none-eabihf.txt") resu
 # The host runs the same suite (tests/firmware/src/suite.rs) and compares.
 (cd "$REPO" && env -u CARGO_TARGET_DIR VANILLANETS_FIRMWARE_OUTPUT="$OUT/kernel-thumbv7em-none-eabihf.txt" \
     "${NICE[@]}" cargo test --quiet --test firmware_parity "${FEATURES[@]}")
+# ...and so does a host build for this CPU (AVX-512 here): no FMA contraction
+# or wider vectors may change a bit.
+(cd "$REPO" && env -u CARGO_TARGET_DIR VANILLANETS_FIRMWARE_OUTPUT="$OUT/kernel-thumbv7em-none-eabihf.txt" \
+    RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR="$REPO/target/native" \
+    "${NICE[@]}" cargo test --quiet --test firmware_parity "${FEATURES[@]}")
 
 # ---------------------------------------------------------------- sizes
 elf_mem() {  # elf_mem ELF -> "FLASH RAM" in bytes (RAM = .data + .bss + .uninit, stack excluded)
