@@ -10,6 +10,10 @@
 use vanillanets::activations::{Activation, Softmax};
 use vanillanets::math;
 
+#[path = "common/ulp.rs"]
+mod ulp;
+use ulp::{steps, ulp_err, MIN_NORMAL, TINY, U};
+
 const FAST_MATH: bool = cfg!(feature = "fast-math");
 
 /// `default` without the `fast-math` feature, `fast_math` with it.
@@ -41,52 +45,8 @@ const SIGMOID_ZERO_UP_TO: f32 = by_feature_f32(-88.72284, -88.72284);
 const TANH_ONE_FROM: f32 = by_feature_f32(9.010914, 9.010914);
 const SOFTMAX_ABS_FLOOR: f64 = 2.0 * TINY;
 
-const U: f64 = 1.0 / 16_777_216.0;
-const TINY: f64 = 1.401_298_464_324_817e-45;
-const MIN_NORMAL: f64 = 1.175_494_350_822_287_5e-38;
-
 /// The sample: every 251st bit pattern (17.1 million, all binades).
 const STRIDE: usize = 251;
-
-fn ulp_at(r: f64) -> f64 {
-    let a = r.abs();
-    if a < MIN_NORMAL {
-        return TINY;
-    }
-    let e = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
-    2.0_f64.powi(e - 23)
-}
-
-fn ulp_err(y: f32, r: f64) -> f64 {
-    if y.is_nan() || r.is_nan() {
-        return if y.is_nan() && r.is_nan() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    if y.is_infinite() || r.abs() > f64::from(f32::MAX) {
-        return if y == r as f32 { 0.0 } else { f64::INFINITY };
-    }
-    (f64::from(y) - r).abs() / ulp_at(r)
-}
-
-fn ordered(x: f32) -> i64 {
-    let b = x.to_bits();
-    if b & 0x8000_0000 != 0 {
-        -i64::from(b & 0x7fff_ffff) - 1
-    } else {
-        i64::from(b)
-    }
-}
-
-fn steps(a: f32, b: f32) -> u64 {
-    match (a.is_nan(), b.is_nan()) {
-        (true, true) => 0,
-        (false, false) => ordered(a).abs_diff(ordered(b)),
-        _ => u64::MAX,
-    }
-}
 
 fn next_up(x: f32) -> f32 {
     if x.is_sign_negative() {

@@ -14,12 +14,9 @@ use vanillanets::Error;
 // Constants: f32 facts and the bounds measured by `examples/accuracy.rs`
 // ---------------------------------------------------------------------------
 
-/// The unit roundoff of `f32`, `2⁻²⁴`.
-pub const U: f64 = 1.0 / 16_777_216.0;
-/// The smallest positive subnormal `f32`, `2⁻¹⁴⁹`.
-pub const TINY: f64 = 1.401_298_464_324_817e-45;
-/// The smallest positive normal `f32`, `2⁻¹²⁶`.
-pub const MIN_NORMAL: f64 = 1.175_494_350_822_287_5e-38;
+#[path = "../../tests/common/ulp.rs"]
+mod ulp;
+pub use ulp::{ulp_at, ulp_err, MIN_NORMAL, TINY, U};
 
 /// Max ULP error of `math::sigmoid` where the reference is `>= 2⁻¹²⁶`
 /// (measured over all 2³² inputs by `examples/accuracy.rs`).
@@ -274,32 +271,6 @@ pub fn canon(v: &[f32]) -> Vec<u32> {
     v.iter()
         .map(|x| if x.is_nan() { 0x7fc0_0000 } else { x.to_bits() })
         .collect()
-}
-
-/// The `f32` spacing in the binade of `r`: `2^(e-23)` for normal `|r|`,
-/// `2⁻¹⁴⁹` below `2⁻¹²⁶`.
-pub fn ulp_at(r: f64) -> f64 {
-    let a = r.abs();
-    if a < MIN_NORMAL {
-        return TINY;
-    }
-    let e = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
-    2.0_f64.powi(e - 23)
-}
-
-/// `|y - r| / ulp(r)`; infinite when only one side is NaN or infinite.
-pub fn ulp_err(y: f32, r: f64) -> f64 {
-    if y.is_nan() || r.is_nan() {
-        return if y.is_nan() && r.is_nan() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    if y.is_infinite() || r.abs() > f64::from(f32::MAX) {
-        return if y == r as f32 { 0.0 } else { f64::INFINITY };
-    }
-    (f64::from(y) - r).abs() / ulp_at(r)
 }
 
 /// Same bits, or both NaN (NaN payloads are not part of the contract).
