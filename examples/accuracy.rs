@@ -29,59 +29,19 @@ use vanillanets::math;
 
 #[path = "../tests/common/ulp.rs"]
 mod ulp;
-use ulp::{steps, ulp_err, MIN_NORMAL, TINY, U};
+use ulp::{steps, ulp_err, MIN_NORMAL, U};
+#[path = "../tests/common/bounds.rs"]
+mod bounds;
+use bounds::*;
 
 // ---------------------------------------------------------------------------
-// The bounds, measured by this sweep. They may differ with `fast-math`.
+// The bounds this sweep measured live in tests/common/bounds.rs (shared with
+// tests/accuracy.rs and the fuzz harness); here, Softmax's margins only.
 // ---------------------------------------------------------------------------
 
-const FAST_MATH: bool = cfg!(feature = "fast-math");
-
-/// `default` without the `fast-math` feature, `fast_math` with it.
-const fn by_feature(default: f64, fast_math: f64) -> f64 {
-    if FAST_MATH {
-        fast_math
-    } else {
-        default
-    }
-}
-
-/// `default` without the `fast-math` feature, `fast_math` with it.
-const fn by_feature_f32(default: f32, fast_math: f32) -> f32 {
-    if FAST_MATH {
-        fast_math
-    } else {
-        default
-    }
-}
-
-/// Largest distance, in `f32` steps, between `math::exp` and `libm::expf`.
-const EXP_MAX_STEPS_VS_LIBM: f64 = by_feature(0.0, 1.0);
-/// Largest ULP error of `math::exp` against `f64::exp`.
-const EXP_MAX_ULP: f64 = by_feature(0.92, 0.98);
-/// Largest ULP error of `math::sigmoid` where the reference is a normal
-/// `f32` (`r >= 2⁻¹²⁶`).
-const SIGMOID_MAX_ULP: f64 = by_feature(2.5, 2.5);
-/// Largest absolute error of `math::sigmoid` where the reference is below
-/// `2⁻¹²⁶`: the flush to exactly `0` once `exp(-x)` overflows, where the
-/// reference is still a subnormal.
-const SIGMOID_SUBNORMAL_MAX_ABS: f64 = by_feature(3.0e-39, 3.0e-39);
-/// Largest ULP error of `math::tanh`, everywhere.
-const TANH_MAX_ULP: f64 = by_feature(2.2, 1.99);
-/// Smallest `x` with `sigmoid(x) == 1`.
-const SIGMOID_ONE_FROM: f32 = by_feature_f32(16.635532, 16.635532);
-/// Largest `x` with `sigmoid(x) == 0`.
-const SIGMOID_ZERO_UP_TO: f32 = by_feature_f32(-88.72284, -88.72284);
-/// Smallest `x` with `tanh(x) == 1` (and `tanh(-x) == -1`).
-const TANH_ONE_FROM: f32 = by_feature_f32(9.010914, 9.010914);
 /// Softmax: each output's relative error over the documented bound
 /// `(|x_j - m| + k + 4) · u` must stay at most this (outputs `>= 2⁻¹²⁶`).
 const SOFTMAX_MAX_REL_OVER_BOUND: f64 = 1.0;
-/// Softmax: the absolute floor added to the documented relative bound, for
-/// outputs below `2⁻¹²⁶` (subnormals have absolute, not relative,
-/// precision): every output must be within `r · (|x_j - m| + k + 4) · u +
-/// SOFTMAX_ABS_FLOOR` of the exact `r`.
-const SOFTMAX_ABS_FLOOR: f64 = 2.0 * TINY;
 /// Softmax: `|Σ y - 1|` over the documented `k · 2u` must stay at most this.
 const SOFTMAX_MAX_SUM_OVER_BOUND: f64 = 1.0;
 

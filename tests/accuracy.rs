@@ -12,38 +12,10 @@ use vanillanets::math;
 
 #[path = "common/ulp.rs"]
 mod ulp;
-use ulp::{steps, ulp_err, MIN_NORMAL, TINY, U};
-
-const FAST_MATH: bool = cfg!(feature = "fast-math");
-
-/// `default` without the `fast-math` feature, `fast_math` with it.
-const fn by_feature(default: f64, fast_math: f64) -> f64 {
-    if FAST_MATH {
-        fast_math
-    } else {
-        default
-    }
-}
-
-/// `default` without the `fast-math` feature, `fast_math` with it.
-const fn by_feature_f32(default: f32, fast_math: f32) -> f32 {
-    if FAST_MATH {
-        fast_math
-    } else {
-        default
-    }
-}
-
-// The bounds, as measured over all 2³² inputs (see the example).
-const EXP_MAX_STEPS_VS_LIBM: f64 = by_feature(0.0, 1.0);
-const EXP_MAX_ULP: f64 = by_feature(0.92, 0.98);
-const SIGMOID_MAX_ULP: f64 = by_feature(2.5, 2.5);
-const SIGMOID_SUBNORMAL_MAX_ABS: f64 = by_feature(3.0e-39, 3.0e-39);
-const TANH_MAX_ULP: f64 = by_feature(2.2, 1.99);
-const SIGMOID_ONE_FROM: f32 = by_feature_f32(16.635532, 16.635532);
-const SIGMOID_ZERO_UP_TO: f32 = by_feature_f32(-88.72284, -88.72284);
-const TANH_ONE_FROM: f32 = by_feature_f32(9.010914, 9.010914);
-const SOFTMAX_ABS_FLOOR: f64 = 2.0 * TINY;
+use ulp::{steps, ulp_err, MIN_NORMAL, U};
+#[path = "common/bounds.rs"]
+mod bounds;
+use bounds::*;
 
 /// The sample: every 251st bit pattern (17.1 million, all binades).
 const STRIDE: usize = 251;

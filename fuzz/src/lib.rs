@@ -18,20 +18,12 @@ use vanillanets::Error;
 mod ulp;
 pub use ulp::{ulp_at, ulp_err, MIN_NORMAL, TINY, U};
 
-/// Max ULP error of `math::sigmoid` where the reference is `>= 2⁻¹²⁶`
-/// (measured over all 2³² inputs by `examples/accuracy.rs`).
-pub const SIGMOID_MAX_ULP: f64 = 2.5;
-/// Max absolute error of `math::sigmoid` where the reference is `< 2⁻¹²⁶`
-/// (the flush to 0 once `exp(-x)` overflows).
-pub const SIGMOID_SUBNORMAL_MAX_ABS: f64 = 3.0e-39;
-/// Max ULP error of `math::tanh` (all 2³² inputs).
-pub const TANH_MAX_ULP: f64 = 2.2;
-/// Smallest `x` with `sigmoid(x) == 1`.
-pub const SIGMOID_ONE_FROM: f32 = 16.635532;
-/// Largest `x` with `sigmoid(x) == 0`.
-pub const SIGMOID_ZERO_UP_TO: f32 = -88.72284;
-/// Smallest `x` with `tanh(x) == 1`.
-pub const TANH_ONE_FROM: f32 = 9.010914;
+#[path = "../../tests/common/bounds.rs"]
+mod bounds;
+pub use bounds::{
+    SIGMOID_MAX_ULP, SIGMOID_ONE_FROM, SIGMOID_SUBNORMAL_MAX_ABS, SIGMOID_ZERO_UP_TO, TANH_MAX_ULP,
+    TANH_ONE_FROM,
+};
 
 /// The longest slice a target builds.
 pub const MAX_LEN: usize = 256;
