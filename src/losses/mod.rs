@@ -100,7 +100,7 @@ pub trait Loss: sealed::LossKernel {
         cols: usize,
         sample_losses: &mut [f32],
     ) -> Result<(), Error> {
-        validate::<Self>(predictions, targets, rows, cols)?;
+        validate::<Self>("predictions", predictions, targets, rows, cols)?;
         check_len("sample_losses", rows, sample_losses.len())?;
         let mut out = sample_losses.iter_mut();
         self.for_each_sample(predictions, targets, cols, |loss| {
@@ -123,7 +123,7 @@ pub trait Loss: sealed::LossKernel {
         rows: usize,
         cols: usize,
     ) -> Result<f32, Error> {
-        validate::<Self>(predictions, targets, rows, cols)?;
+        validate::<Self>("predictions", predictions, targets, rows, cols)?;
         if rows == 0 {
             return Err(Error::EmptyShape { rows, cols });
         }
@@ -146,23 +146,24 @@ pub trait Loss: sealed::LossKernel {
         cols: usize,
         dinputs: &mut [f32],
     ) -> Result<(), Error> {
-        let n = validate::<Self>(predictions, targets, rows, cols)?;
+        let n = validate::<Self>("predictions", predictions, targets, rows, cols)?;
         check_len("dinputs", n, dinputs.len())?;
         self.backward_raw(predictions, targets, rows, cols, dinputs);
         Ok(())
     }
 }
 
-/// Checks the shape, the predictions' length and the targets; returns
-/// `rows * cols`.
+/// Checks the shape, the length of `values` (the predictions, or the logits,
+/// named `argument` in the error) and the targets; returns `rows * cols`.
 fn validate<L: sealed::LossKernel + ?Sized>(
-    predictions: &[f32],
+    argument: &'static str,
+    values: &[f32],
     targets: L::Targets<'_>,
     rows: usize,
     cols: usize,
 ) -> Result<usize, Error> {
     let n = elements_with_classes(rows, cols)?;
-    check_len("predictions", n, predictions.len())?;
+    check_len(argument, n, values.len())?;
     L::check_targets(targets, rows, cols, n)?;
     Ok(n)
 }

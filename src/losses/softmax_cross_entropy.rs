@@ -64,7 +64,7 @@ impl SoftmaxCrossEntropy {
     ) -> Result<f32, Error> {
         // Validate the loss's side (labels, rows > 0) against the inputs,
         // which have the output's length, before Softmax writes anything.
-        let n = check_batch("inputs", inputs, labels, rows, cols)?;
+        let n = super::validate::<Self>("inputs", inputs, labels, rows, cols)?;
         if rows == 0 {
             return Err(Error::EmptyShape { rows, cols });
         }
@@ -86,7 +86,7 @@ impl SoftmaxCrossEntropy {
         cols: usize,
         values: &mut [f32],
     ) -> Result<(), Error> {
-        check_batch("values", values, labels, rows, cols)?;
+        super::validate::<Self>("values", values, labels, rows, cols)?;
         let n = rows as f32;
         for_each_row_class(batch_rows_mut(values, cols), labels, cols, |row, t| {
             for (j, v) in row.iter_mut().enumerate() {
@@ -95,21 +95,6 @@ impl SoftmaxCrossEntropy {
         });
         Ok(())
     }
-}
-
-/// Checks the shape, `values` (named `argument` in the error) and the
-/// labels; returns `rows * cols`.
-fn check_batch(
-    argument: &'static str,
-    values: &[f32],
-    labels: Labels<'_>,
-    rows: usize,
-    cols: usize,
-) -> Result<usize, Error> {
-    let n = crate::shape::elements_with_classes(rows, cols)?;
-    check_len(argument, n, values.len())?;
-    labels.check(rows, cols, n)?;
-    Ok(n)
 }
 
 /// One element of the fused gradient: `(p - [is_true]) / n`.
