@@ -1,6 +1,7 @@
 //! Fixed-capacity caches for the original `forward` / `backward` interface.
 
-use crate::activations::Activation;
+use crate::activations::{Activation, Cache};
+use crate::state::State;
 use crate::Error;
 
 /// An activation with its forward output and input gradient cached in
@@ -16,6 +17,12 @@ use crate::Error;
 ///
 /// [`ActivationBuffer::new`] is a `const fn`, so firmware can keep the buffer
 /// in a `static`, or on the stack.
+///
+/// An activation whose backward reads its inputs ([`Cache::Inputs`], a
+/// user-defined [`crate::activations::Elementwise`]) has them copied into the
+/// gradient array by `forward`, and its backward turns them into the
+/// gradient there: it can run once per forward, and a second backward is
+/// [`Error::BackwardBeforeForward`].
 ///
 /// Data flows one way: `inputs` → [`forward`](Self::forward) →
 /// [`output`](Self::output) (cached) → [`backward`](Self::backward) →
@@ -49,13 +56,6 @@ pub struct ActivationBuffer<A, const N: usize> {
     rows: usize,
     cols: usize,
     state: State,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    Empty,
-    Forwarded,
-    Backwarded,
 }
 
 impl<A: Activation, const N: usize> ActivationBuffer<A, N> {
@@ -97,6 +97,12 @@ impl<A: Activation, const N: usize> ActivationBuffer<A, N> {
             capacity: N,
         })?;
         self.activation.forward(inputs, rows, cols, output)?;
+        if self.activation.cache() == Cache::Inputs {
+            // Same length as `output`, which the forward has checked.
+            if let Some(cached) = self.dinputs.get_mut(..n) {
+                cached.copy_from_slice(inputs);
+            }
+        }
         self.rows = rows;
         self.cols = cols;
         self.state = State::Forwarded;
@@ -105,22 +111,35 @@ impl<A: Activation, const N: usize> ActivationBuffer<A, N> {
 
     /// Runs the activation's backward from the cached output and the upstream
     /// gradient `dvalues` (same shape as the last forward), caches the input
-    /// gradient and returns it. It may run again with other `dvalues`.
+    /// gradient and returns it. It may run again with other `dvalues`
+    /// (except for a [`Cache::Inputs`] activation, see above).
     ///
     /// # Errors
     /// [`Error::BackwardBeforeForward`], or [`Error::LengthMismatch`] for
     /// `dvalues`. On error the buffer is unchanged.
     pub fn backward(&mut self, dvalues: &[f32]) -> Result<&[f32], Error> {
-        if self.state == State::Empty {
-            return Err(Error::BackwardBeforeForward);
-        }
+        let reads_inputs = self.activation.cache() == Cache::Inputs;
+        let cached = match self.state {
+            State::Forwarded => true,
+            State::Backwarded => !reads_inputs,
+            State::Empty => false,
+        };
         let n = self.len();
-        let (Some(output), Some(dinputs)) = (self.output.get(..n), self.dinputs.get_mut(..n))
+        let (true, Some(output), Some(dinputs)) =
+            (cached, self.output.get(..n), self.dinputs.get_mut(..n))
         else {
             return Err(Error::BackwardBeforeForward);
         };
-        self.activation
-            .backward(output, dvalues, self.rows, self.cols, dinputs)?;
+        let (rows, cols) = (self.rows, self.cols);
+        if reads_inputs {
+            // The inputs are in `dinputs`: the gradient replaces them.
+            crate::shape::check_len("dvalues", n, dvalues.len())?;
+            self.activation
+                .gradient_over_cache_raw(dinputs, dvalues, cols);
+        } else {
+            self.activation
+                .backward(output, dvalues, rows, cols, dinputs)?;
+        }
         self.state = State::Backwarded;
         Ok(dinputs)
     }

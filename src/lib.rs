@@ -10,6 +10,7 @@ mod loss_buffer;
 pub mod losses;
 pub mod math;
 mod shape;
+mod state;
 
 pub use activation_buffer::ActivationBuffer;
 pub use error::Error;

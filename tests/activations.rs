@@ -374,7 +374,7 @@ fn check_in_place<A: Activation>(
     let mut out = vec![0.0_f32; n];
     let r_out = a.forward(x, rows, cols, &mut out);
     let mut inp = x.to_vec();
-    let r_in = a.forward_in_place(&mut inp, rows, cols);
+    let r_in = a.forward_in_place(rows, cols, &mut inp);
     prop_assert_eq!(r_out, r_in);
     if r_out.is_ok() {
         prop_assert_eq!(bits(&out), bits(&inp), "forward vs forward_in_place");
@@ -383,7 +383,7 @@ fn check_in_place<A: Activation>(
         let mut dx = vec![0.0_f32; n];
         let r_out = a.backward(output, dv, rows, cols, &mut dx);
         let mut g = dv.to_vec();
-        let r_in = a.backward_in_place(output, &mut g, rows, cols);
+        let r_in = a.backward_in_place(output, rows, cols, &mut g);
         prop_assert_eq!(r_out, r_in);
         if r_out.is_ok() {
             prop_assert_eq!(bits(&dx), bits(&g), "backward vs backward_in_place");
@@ -412,8 +412,8 @@ fn check_same_kernel<A: Activation, B: Activation>(
 
     let (mut ia, mut ib) = (x.to_vec(), x.to_vec());
     prop_assert_eq!(
-        a.forward_in_place(&mut ia, rows, cols),
-        b.forward_in_place(&mut ib, rows, cols)
+        a.forward_in_place(rows, cols, &mut ia),
+        b.forward_in_place(rows, cols, &mut ib)
     );
     prop_assert_eq!(bits(&ia), bits(&ib), "forward_in_place");
 
@@ -426,8 +426,8 @@ fn check_same_kernel<A: Activation, B: Activation>(
 
     let (mut ga, mut gb) = (dv.to_vec(), dv.to_vec());
     prop_assert_eq!(
-        a.backward_in_place(y, &mut ga, rows, cols),
-        b.backward_in_place(y, &mut gb, rows, cols)
+        a.backward_in_place(y, rows, cols, &mut ga),
+        b.backward_in_place(y, rows, cols, &mut gb)
     );
     prop_assert_eq!(bits(&ga), bits(&gb), "backward_in_place");
     Ok(())
@@ -498,7 +498,7 @@ fn check_errors<A: Activation>(
     }
 
     let mut values = filled(lens[2]);
-    let got = a.forward_in_place(&mut values, rows, cols);
+    let got = a.forward_in_place(rows, cols, &mut values);
     let want = shape.and_then(|n| expected_lengths(n, &[("values", lens[2])]));
     prop_assert_eq!(
         got,
@@ -536,7 +536,7 @@ fn check_errors<A: Activation>(
 
     let output = data(lens[6]);
     let mut gradient = filled(lens[7]);
-    let got = a.backward_in_place(&output, &mut gradient, rows, cols);
+    let got = a.backward_in_place(&output, rows, cols, &mut gradient);
     let want =
         shape.and_then(|n| expected_lengths(n, &[("output", lens[6]), ("gradient", lens[7])]));
     prop_assert_eq!(
@@ -1004,8 +1004,9 @@ proptest! {
                 prop_assert_eq!(relu[i].to_bits(), xi.to_bits(), "ReLU keeps the NaN");
                 continue;
             }
-            // np.maximum(0, x): x where x > 0, else +0.0
-            let want_relu = if xi > 0.0 { xi } else { 0.0 };
+            // np.maximum(0, x): +0.0 where x < 0, else x (-0.0 stays -0.0:
+            // NumPy returns the second argument when the two compare equal)
+            let want_relu = if xi < 0.0 { 0.0 } else { xi };
             prop_assert_eq!(relu[i].to_bits(), want_relu.to_bits(), "ReLU({:e})", xi);
             // np.where(x > 0, x, 0.1 * x) on float32, 0.1 cast to f32 (NEP 50):
             // the f64 product of two f32 values is exact, so one rounding.
@@ -1094,14 +1095,14 @@ fn zero_rows_is_an_empty_batch_for_every_activation() {
             };
             let mut empty: [f32; 0] = [];
             assert_eq!(kind.forward(&[], 0, cols, &mut empty), want, "{kind:?}");
-            assert_eq!(kind.forward_in_place(&mut empty, 0, cols), want, "{kind:?}");
+            assert_eq!(kind.forward_in_place(0, cols, &mut empty), want, "{kind:?}");
             assert_eq!(
                 kind.backward(&[], &[], 0, cols, &mut empty),
                 want,
                 "{kind:?}"
             );
             assert_eq!(
-                kind.backward_in_place(&[], &mut empty, 0, cols),
+                kind.backward_in_place(&[], 0, cols, &mut empty),
                 want,
                 "{kind:?}"
             );
@@ -1116,9 +1117,9 @@ fn zero_cols_is_empty_for_elementwise_and_an_error_for_softmax() {
             let mut empty: [f32; 0] = [];
             let got = [
                 kind.forward(&[], rows, 0, &mut empty),
-                kind.forward_in_place(&mut empty, rows, 0),
+                kind.forward_in_place(rows, 0, &mut empty),
                 kind.backward(&[], &[], rows, 0, &mut empty),
-                kind.backward_in_place(&[], &mut empty, rows, 0),
+                kind.backward_in_place(&[], rows, 0, &mut empty),
             ];
             let want = if is_row_wise(kind) {
                 Err(Error::EmptyShape { rows, cols: 0 })
@@ -1365,7 +1366,7 @@ fn softmax_more_edge_rows() {
 
     // The spec row in place, against e^-2/(1+e^-1+e^-2) etc. written in f64.
     let mut v = [1000.0_f32, 1001.0, 1002.0, 0.0, 0.0, 0.0];
-    Softmax.forward_in_place(&mut v, 2, 3).unwrap();
+    Softmax.forward_in_place(2, 3, &mut v).unwrap();
     let s = 1.0 + (-1.0_f64).exp() + (-2.0_f64).exp();
     let want = [(-2.0_f64).exp() / s, (-1.0_f64).exp() / s, 1.0 / s];
     for (got, want) in v[..3].iter().zip(want) {
@@ -1395,7 +1396,7 @@ fn softmax_backward_hand_checked() {
     // A one-hot output has a zero Jacobian: any dv gives zero.
     let mut g = [3.0_f32, -7.0, 11.0];
     Softmax
-        .backward_in_place(&[0.0, 1.0, 0.0], &mut g, 1, 3)
+        .backward_in_place(&[0.0, 1.0, 0.0], 1, 3, &mut g)
         .unwrap();
     assert_eq!(g, [0.0; 3]);
 

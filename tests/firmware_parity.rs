@@ -29,12 +29,13 @@ fn words<'a>(lines: &'a [String], name: &str) -> Vec<&'a str> {
 fn suite_edge_values_are_the_spec_values() {
     let lines = host_lines();
     assert_eq!(lines.last().map(String::as_str), Some("suite done"));
-    // relu of [NaN, -0.0, 0.0, inf, -inf, ...]: NaN, +0, +0, inf, +0
+    // relu of [NaN, -0.0, 0.0, inf, -inf, ...]: NaN, -0, +0, inf, +0
+    // (np.maximum(0, -0.0) is -0.0)
     let relu = words(&lines, "relu");
     assert_eq!(relu[0], "nan");
     assert_eq!(
         &relu[1..5],
-        &["00000000", "00000000", "7f800000", "00000000"]
+        &["80000000", "00000000", "7f800000", "00000000"]
     );
     // leaky_relu(-0.0) is -0.0
     assert_eq!(words(&lines, "leaky_relu")[1], "80000000");

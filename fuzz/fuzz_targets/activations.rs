@@ -39,11 +39,11 @@ fn run<A: Activation>(a: &A, c: &Case) -> Results {
     let mut out = c.out.clone();
     let f = a.forward(&c.x, c.rows, c.cols, &mut out);
     let mut v = c.x.clone();
-    let fi = a.forward_in_place(&mut v, c.rows, c.cols);
+    let fi = a.forward_in_place(c.rows, c.cols, &mut v);
     let mut dx = c.dx.clone();
     let b = a.backward(&c.y, &c.dv, c.rows, c.cols, &mut dx);
     let mut g = c.dv.clone();
-    let bi = a.backward_in_place(&c.y, &mut g, c.rows, c.cols);
+    let bi = a.backward_in_place(&c.y, c.rows, c.cols, &mut g);
     Results {
         forward: (f, out),
         forward_in_place: (fi, v),

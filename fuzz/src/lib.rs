@@ -3,8 +3,8 @@
 //! errors, and f64 references of the spec's formulas with their tolerances.
 //!
 //! Nothing here calls the crate: every expectation is computed from the
-//! formulas in `shared/spec/reference-semantics.md` and the crate's
-//! documented bounds, so a target that compares the crate with these is
+//! formulas in `docs/semantics.md` and the crate's documented bounds
+//! (`docs/accuracy.md`), so a target that compares the crate with these is
 //! checking the crate, not itself.
 
 use arbitrary::Unstructured;
@@ -521,11 +521,11 @@ pub fn check_backward(act: Act, y: &[f32], dv: &[f32], dx: &[f32], cols: usize) 
                 assert!(same(dx, want), "{}: want {want:e}", what());
             }
             Act::Sigmoid => {
-                // NumPy's float32 `dvalues * output * (1 - output)`, left to
-                // right, each step rounded to f32.
-                let want = dv * y * (1.0 - y);
+                // VanillaNets' float32 `dvalues * (1 - output) * output`,
+                // left to right, each step rounded to f32.
+                let want = dv * (1.0 - y) * y;
                 assert!(same(dx, want), "{}: want {want:e}", what());
-                let (a, b) = (f64::from(dv) * f64::from(y), 1.0 - f64::from(y));
+                let (a, b) = (f64::from(dv) * (1.0 - f64::from(y)), f64::from(y));
                 let r = a * b;
                 tame_product(r, &[a, b]).check(dx, &what);
             }

@@ -2,7 +2,7 @@
 //! configuration instead of generics.
 
 use super::sealed::Kernel;
-use super::{Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh};
+use super::{Activation, Cache, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh};
 
 /// One of the six activations, chosen at run time.
 ///
@@ -78,6 +78,11 @@ impl Kernel for ActivationKind {
         dispatch!(self, k => k.is_row_wise())
     }
 
+    #[inline]
+    fn reads(&self) -> Cache {
+        dispatch!(self, k => k.reads())
+    }
+
     fn forward_raw(&self, x: &[f32], y: &mut [f32], cols: usize) {
         dispatch!(self, k => k.forward_raw(x, y, cols));
     }
@@ -92,6 +97,10 @@ impl Kernel for ActivationKind {
 
     fn backward_in_place_raw(&self, y: &[f32], g: &mut [f32], cols: usize) {
         dispatch!(self, k => k.backward_in_place_raw(y, g, cols));
+    }
+
+    fn gradient_over_cache_raw(&self, c: &mut [f32], dv: &[f32], cols: usize) {
+        dispatch!(self, k => k.gradient_over_cache_raw(c, dv, cols));
     }
 }
 

@@ -1,7 +1,6 @@
 //! LeakyReLU: `x` for `x > 0`, `slope · x` otherwise.
 
 use super::elementwise::Elementwise;
-use super::Activation;
 
 /// Leaky rectified linear unit: ReLU with a small slope for negative inputs.
 ///
@@ -103,7 +102,7 @@ impl Elementwise for LeakyReLU {
     }
 
     #[inline(always)]
-    fn derive(&self, y: f32, dv: f32) -> f32 {
+    fn gradient(&self, y: f32, dv: f32) -> f32 {
         if y <= 0.0 {
             dv * self.slope
         } else {
@@ -112,11 +111,10 @@ impl Elementwise for LeakyReLU {
     }
 }
 
-impl Activation for LeakyReLU {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activations::Activation;
 
     #[test]
     fn spec_edge_values() {

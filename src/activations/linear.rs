@@ -1,7 +1,6 @@
 //! Linear: the identity, for regression outputs.
 
 use super::elementwise::Elementwise;
-use super::Activation;
 
 /// The identity activation, for regression outputs.
 ///
@@ -31,16 +30,15 @@ impl Elementwise for Linear {
     }
 
     #[inline(always)]
-    fn derive(&self, _y: f32, dv: f32) -> f32 {
+    fn gradient(&self, _y: f32, dv: f32) -> f32 {
         dv
     }
 }
 
-impl Activation for Linear {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activations::Activation;
 
     #[test]
     fn passes_every_bit_pattern() {

@@ -6,28 +6,33 @@
 //! | [`Linear`] | `y = x` | `dx = dv` | `linear.rs` |
 //! | [`ReLU`] | `y = maximum(0, x)` | `dx = dv`, `0` where `x <= 0` | `relu.rs` |
 //! | [`LeakyReLU`] | `y = x > 0 ? x : 0.1·x` | `dx = dv`, `0.1·dv` where `x <= 0` | `leaky_relu.rs` |
-//! | [`Sigmoid`] | `y = 1 / (1 + exp(-x))` | `dx = dv·y·(1 - y)` | `sigmoid.rs` |
+//! | [`Sigmoid`] | `y = 1 / (1 + exp(-x))` | `dx = dv·(1 - y)·y` | `sigmoid.rs` |
 //! | [`Tanh`] | `y = tanh(x)` | `dx = dv·(1 - y²)` | `tanh.rs` |
-//! | [`Softmax`] | per row `y = exp(x - max) / Σ exp(x - max)` | per row `dx = y ⊙ (dv - ⟨dv, y⟩)` | `softmax.rs` |
+//! | [`Softmax`] | per row `y = exp(x - max) / Σ exp(x - max)` | per row `dx = y ⊙ dv - y·⟨dv, y⟩` | `softmax/` |
 //!
 //! Each type is a small `Copy` value that implements [`Activation`], which gives
-//! four **stateless kernels**:
+//! four **stateless kernels**. Every method takes what it reads first, then
+//! `rows, cols`, then the one slice it writes, last:
 //!
-//! - [`Activation::forward`]: `inputs` → `output`;
-//! - [`Activation::forward_in_place`]: one buffer, inputs in, outputs out;
-//! - [`Activation::backward`]: (`output`, `dvalues`) → `dinputs`;
-//! - [`Activation::backward_in_place`]: the gradient buffer, `dvalues` in,
-//!   `dinputs` out.
+//! - [`Activation::forward`]`(inputs, rows, cols, output)`;
+//! - [`Activation::forward_in_place`]`(rows, cols, values)`;
+//! - [`Activation::backward`]`(output, dvalues, rows, cols, dinputs)`;
+//! - [`Activation::backward_in_place`]`(output, rows, cols, gradient)`.
 //!
-//! Every backward takes the **forward output**. For ReLU and LeakyReLU the
-//! original library masks on the inputs (`x <= 0`); the output is `<= 0` at
-//! exactly the same elements (NaN included), so passing either gives
-//! bit-identical gradients, and a layer that ran `forward_in_place` can still
-//! run its backward.
+//! Every built-in backward takes the **forward output**. For ReLU and
+//! LeakyReLU the original library masks on the inputs (`x <= 0`); the output
+//! is `<= 0` at exactly the same elements (NaN included), so passing either
+//! gives bit-identical gradients, and a layer that ran `forward_in_place` can
+//! still run its backward.
 //!
 //! The **original interface** (`forward(inputs)` caches, `backward(dvalues)`
 //! reads the cache) is [`crate::ActivationBuffer`], and the
 //! **runtime-selected** activation is [`ActivationKind`].
+//!
+//! **Your own activation** (GELU, ELU, HardSwish, ...): implement
+//! [`Elementwise`] with its scalar forward and gradient, and it is an
+//! [`Activation`], with the same validation, in-place forms and
+//! [`crate::ActivationBuffer`] support as the built-in ones.
 
 mod elementwise;
 mod kind;
@@ -38,6 +43,7 @@ mod sigmoid;
 mod softmax;
 mod tanh;
 
+pub use elementwise::{Cache, Elementwise};
 pub use kind::ActivationKind;
 pub use leaky_relu::LeakyReLU;
 pub use linear::Linear;
@@ -58,8 +64,19 @@ use crate::Error;
 /// anything; `cols == 0` is an empty batch for the element-wise activations
 /// and [`Error::EmptyShape`] for [`Softmax`], whose rows need a class.
 ///
-/// This trait is sealed: the crate's six activations and [`ActivationKind`]
-/// are its only implementors.
+/// This trait is sealed: it is implemented by the crate's six activations,
+/// [`ActivationKind`], and every type that implements [`Elementwise`]. So the
+/// validation cannot be skipped or overridden, and the unchecked kernels
+/// behind it cannot be called from outside the crate, not even through a
+/// generic bound:
+///
+/// ```compile_fail,E0624
+/// use vanillanets::activations::Activation;
+///
+/// fn unchecked<A: Activation>(a: &A, values: &mut [f32]) {
+///     a.forward_in_place_raw(values, 3); // private method
+/// }
+/// ```
 ///
 /// ```
 /// use vanillanets::activations::{Activation, Sigmoid};
@@ -76,6 +93,9 @@ use crate::Error;
 /// assert_eq!(dx[0], 0.25);
 /// # Ok::<(), vanillanets::Error>(())
 /// ```
+// The kernel trait is crate-private on purpose: a `pub` trait in a private
+// module would let `A: Activation` bounds call its unchecked methods.
+#[allow(private_bounds)]
 pub trait Activation: sealed::Kernel {
     /// `output = f(inputs)`, both `rows × cols`.
     ///
@@ -102,7 +122,7 @@ pub trait Activation: sealed::Kernel {
     ///
     /// # Errors
     /// As [`forward`](Activation::forward), for `values`.
-    fn forward_in_place(&self, values: &mut [f32], rows: usize, cols: usize) -> Result<(), Error> {
+    fn forward_in_place(&self, rows: usize, cols: usize, values: &mut [f32]) -> Result<(), Error> {
         let n = checked_elements(self, rows, cols)?;
         check_len("values", n, values.len())?;
         self.forward_in_place_raw(values, cols);
@@ -110,7 +130,9 @@ pub trait Activation: sealed::Kernel {
     }
 
     /// `dinputs = ∂L/∂inputs` from the forward `output` and the upstream
-    /// gradient `dvalues = ∂L/∂output`, all `rows × cols`.
+    /// gradient `dvalues = ∂L/∂output`, all `rows × cols`. For an activation
+    /// whose [`cache`](Activation::cache) is [`Cache::Inputs`], pass the
+    /// forward *inputs* as `output`.
     ///
     /// # Errors
     /// [`Error::ShapeOverflow`], [`Error::EmptyShape`] (Softmax with
@@ -141,15 +163,22 @@ pub trait Activation: sealed::Kernel {
     fn backward_in_place(
         &self,
         output: &[f32],
-        gradient: &mut [f32],
         rows: usize,
         cols: usize,
+        gradient: &mut [f32],
     ) -> Result<(), Error> {
         let n = checked_elements(self, rows, cols)?;
         check_len("output", n, output.len())?;
         check_len("gradient", n, gradient.len())?;
         self.backward_in_place_raw(output, gradient, cols);
         Ok(())
+    }
+
+    /// What [`backward`](Activation::backward) reads besides `dvalues`:
+    /// [`Cache::Output`] for every built-in activation, or what an
+    /// [`Elementwise`] implementation declares.
+    fn cache(&self) -> Cache {
+        self.reads()
     }
 }
 
@@ -167,16 +196,27 @@ fn checked_elements<K: sealed::Kernel + ?Sized>(
 }
 
 pub(crate) mod sealed {
+    use super::Cache;
+
     /// The unchecked kernels behind [`super::Activation`]. Callers guarantee
     /// that every slice has the same length, a multiple of `cols`, and that
     /// `cols > 0` for row-wise kernels. Mismatched lengths cannot make these
     /// panic (they walk zipped iterators), only compute a prefix.
-    pub trait Kernel {
+    pub(crate) trait Kernel {
         /// True for Softmax, whose rows need at least one column.
         fn is_row_wise(&self) -> bool;
+        /// What the backward reads besides the upstream gradient.
+        fn reads(&self) -> Cache;
         fn forward_raw(&self, x: &[f32], y: &mut [f32], cols: usize);
         fn forward_in_place_raw(&self, v: &mut [f32], cols: usize);
         fn backward_raw(&self, y: &[f32], dv: &[f32], dx: &mut [f32], cols: usize);
         fn backward_in_place_raw(&self, y: &[f32], g: &mut [f32], cols: usize);
+        /// The backward with the cache as the buffer written: `c` holds the
+        /// cached values on entry and the gradient on return. Only called
+        /// when [`Kernel::reads`] is [`Cache::Inputs`], which only an
+        /// element-wise activation can declare; elsewhere it does nothing.
+        fn gradient_over_cache_raw(&self, c: &mut [f32], dv: &[f32], cols: usize) {
+            let _ = (c, dv, cols);
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! ReLU: `maximum(0, x)`, the default hidden-layer activation.
 
 use super::elementwise::Elementwise;
-use super::Activation;
 
 /// Rectified linear unit, the default hidden-layer activation.
 ///
-/// - forward: `y = maximum(0, x)`, as NumPy's `np.maximum(0, x)`;
+/// - forward: `y = maximum(0, x)`, bit for bit as NumPy's `np.maximum(0, x)`,
+///   which is `if x < 0 { 0 } else { x }`;
 /// - backward: `dx = dv`, except `dx = 0` where `x <= 0`.
 ///
 /// The mask is `<= 0`, not `< 0`: an input of exactly `0.0` or `-0.0` gets a
@@ -15,7 +15,8 @@ use super::Activation;
 /// Edge values, as NumPy gives them:
 /// - `NaN` → `NaN` (unlike [`f32::max`], which would give 0), and in
 ///   backward `NaN <= 0` is false, so `dv` passes through;
-/// - `-0.0` → `+0.0`; `+inf` → `+inf`; `-inf` → `0.0`.
+/// - `-0.0` → `-0.0` (`np.maximum` returns its second argument when the two
+///   compare equal); `+inf` → `+inf`; `-inf` → `0.0`.
 ///
 /// Exact: no rounding.
 ///
@@ -39,8 +40,8 @@ pub struct ReLU;
 impl Elementwise for ReLU {
     #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        // `!(x <= 0)` is true for x > 0 and for NaN, which both pass through.
-        if x <= 0.0 {
+        // NaN and ±0 pass through unchanged, as in `np.maximum(0, x)`.
+        if x < 0.0 {
             0.0
         } else {
             x
@@ -48,7 +49,7 @@ impl Elementwise for ReLU {
     }
 
     #[inline(always)]
-    fn derive(&self, y: f32, dv: f32) -> f32 {
+    fn gradient(&self, y: f32, dv: f32) -> f32 {
         if y <= 0.0 {
             0.0
         } else {
@@ -57,11 +58,10 @@ impl Elementwise for ReLU {
     }
 }
 
-impl Activation for ReLU {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activations::Activation;
 
     #[test]
     fn spec_edge_values() {
@@ -80,8 +80,8 @@ mod tests {
         assert!(y[0].is_nan());
         assert_eq!(
             y[1].to_bits(),
-            0.0_f32.to_bits(),
-            "maximum(0, -0.0) is +0.0"
+            (-0.0_f32).to_bits(),
+            "np.maximum(0, -0.0) is -0.0"
         );
         assert_eq!(y[2].to_bits(), 0.0_f32.to_bits());
         assert_eq!(y[3], f32::INFINITY);

@@ -1,14 +1,16 @@
 //! Sigmoid: `1 / (1 + exp(-x))`, for binary-classification outputs.
 
 use super::elementwise::Elementwise;
-use super::Activation;
 
 /// The logistic sigmoid, for binary-classification outputs.
 ///
 /// - forward: `y = 1 / (1 + exp(-x))` with `libm::expf`, evaluated exactly in
 ///   that order;
-/// - backward: `dx = dv · y · (1 - y)`, left to right as NumPy evaluates
-///   `dvalues * output * (1 - output)`.
+/// - backward: `dx = dv · (1 - y) · y`, left to right as VanillaNets 1.0.1's
+///   code evaluates `dvalues * (1 - output) * output`, so it gives the same
+///   bits from the same output. (Its documentation page prints
+///   `dvalues * output * (1 - output)`: equal in exact arithmetic, but 1–2
+///   steps apart on about a quarter of the elements in f32.)
 ///
 /// Edge values: `NaN` → `NaN`. For large negative `x`, `exp(-x)` overflows to
 /// `+inf` and `y` is exactly `0.0` (below `x ≈ -88.72`); for large positive `x`,
@@ -41,16 +43,15 @@ impl Elementwise for Sigmoid {
     }
 
     #[inline(always)]
-    fn derive(&self, y: f32, dv: f32) -> f32 {
-        dv * y * (1.0 - y)
+    fn gradient(&self, y: f32, dv: f32) -> f32 {
+        dv * (1.0 - y) * y
     }
 }
-
-impl Activation for Sigmoid {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activations::Activation;
 
     #[test]
     fn spec_edge_values() {
@@ -85,8 +86,14 @@ mod tests {
         assert!((f64::from(y[0]) - 0.731_058_578_630_004_9).abs() < 1e-7);
         assert!((f64::from(y[1]) - 0.119_202_922_022_117_55).abs() < 1e-8);
         // backward at y = 0.5, dv = 2: 2 * 0.5 * 0.5 = 0.5
-        let mut dx = [0.0; 1];
-        Sigmoid.backward(&[0.5], &[2.0], 1, 1, &mut dx).unwrap();
-        assert_eq!(dx, [0.5]);
+        let mut dx = [0.0; 2];
+        Sigmoid
+            .backward(&[0.5, 0.758_265_44], &[2.0, 4.240_953], 1, 2, &mut dx)
+            .unwrap();
+        assert_eq!(dx[0], 0.5);
+        // The spec's example: VanillaNets' order gives 0.7773622, the page's
+        // order `dv * y * (1 - y)` 0.7773623.
+        assert_eq!(dx[1], 0.777_362_2);
+        assert_ne!(dx[1], 4.240_953_f32 * 0.758_265_44 * (1.0 - 0.758_265_44));
     }
 }

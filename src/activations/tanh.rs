@@ -1,7 +1,6 @@
 //! Tanh: the hyperbolic tangent, zero-centred.
 
 use super::elementwise::Elementwise;
-use super::Activation;
 
 /// The hyperbolic tangent, a zero-centred activation.
 ///
@@ -35,16 +34,15 @@ impl Elementwise for Tanh {
     }
 
     #[inline(always)]
-    fn derive(&self, y: f32, dv: f32) -> f32 {
+    fn gradient(&self, y: f32, dv: f32) -> f32 {
         dv * (1.0 - y * y)
     }
 }
 
-impl Activation for Tanh {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activations::Activation;
 
     #[test]
     fn spec_edge_values() {
@@ -75,7 +73,7 @@ mod tests {
         assert!((f64::from(y[0]) - 0.462_117_157_260_009_74).abs() < 6e-8);
         // backward at y = 0.5, dv = 4: 4 * (1 - 0.25) = 3
         let mut g = [4.0_f32];
-        Tanh.backward_in_place(&[0.5], &mut g, 1, 1).unwrap();
+        Tanh.backward_in_place(&[0.5], 1, 1, &mut g).unwrap();
         assert_eq!(g, [3.0]);
     }
 }

@@ -1,16 +1,16 @@
 //! Binary cross-entropy, paired with a Sigmoid output.
 
-use super::sealed::LossKernel;
-use super::{check_values, clip, mean_gradient, row_means, Loss};
+use super::{check_values, clip, impl_loss, mean_gradient, row_means, LossKernel};
 use crate::Error;
 
 /// Binary cross-entropy, for Sigmoid outputs and targets in `[0, 1]`.
 ///
 /// With `c = clip(p)` (see [`super::clip`]):
-/// - per sample: `mean_j -(y_j ln c_j + (1 - y_j) ln(1 - c_j))`, a sum over
-///   the row left to right divided by `k`;
-/// - [`calculate`](Loss::calculate): the mean over samples, which equals the
-///   mean over all `n·k` elements up to rounding;
+/// - per sample: `mean_j -(y_j ln c_j + (1 - y_j) ln(1 - c_j))`, the row's
+///   pairwise sum divided by `k`. VanillaNets returns the `n·k` element
+///   losses here; this returns their row means (`n` values);
+/// - [`calculate`](super::Loss::calculate): the mean over samples, which
+///   equals VanillaNets' mean over all `n·k` elements up to rounding;
 /// - backward: `-(y / c - (1 - y) / (1 - c)) / k / n`, divided in that order.
 ///
 /// The clip keeps every term finite. In f32 the two bounds are not
@@ -44,14 +44,17 @@ fn element_loss(p: f32, y: f32) -> f32 {
 }
 
 impl LossKernel for BinaryCrossEntropy {
-    type Targets<'a> = &'a [f32];
-
     fn check_targets(targets: &[f32], _rows: usize, _cols: usize, n: usize) -> Result<(), Error> {
         check_values(targets, n)
     }
 
-    fn for_each_sample(&self, p: &[f32], y: &[f32], cols: usize, sink: impl FnMut(f32)) {
-        row_means(p, y, cols, element_loss, sink);
+    fn samples<'a>(
+        &self,
+        p: &'a [f32],
+        y: &'a [f32],
+        cols: usize,
+    ) -> impl Iterator<Item = f32> + 'a {
+        row_means(p, y, cols, element_loss)
     }
 
     fn backward_raw(&self, p: &[f32], y: &[f32], rows: usize, cols: usize, dx: &mut [f32]) {
@@ -62,11 +65,12 @@ impl LossKernel for BinaryCrossEntropy {
     }
 }
 
-impl Loss for BinaryCrossEntropy {}
+impl_loss!(BinaryCrossEntropy, &'a [f32]);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::losses::Loss;
 
     #[test]
     fn clip_boundary_values() {

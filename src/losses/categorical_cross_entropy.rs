@@ -1,18 +1,18 @@
-//! Categorical cross-entropy (and its sparse alias), paired with a Softmax
-//! output.
+//! Categorical cross-entropy, paired with a Softmax output.
 
-use super::sealed::LossKernel;
-use super::{clip, Labels, Loss};
+use super::labels::PerForm;
+use super::{clip, impl_loss, Labels, LossKernel};
+use crate::math::sum_of;
 use crate::shape::{batch_rows, batch_rows_mut};
 use crate::Error;
 
 /// Categorical cross-entropy, for Softmax outputs (probabilities per row).
 ///
 /// With `c = clip(p)` (see [`super::clip`]):
-/// - per sample, [`Labels::OneHot`] `y`: `-ln(Σ_j c_j · y_j)`, summed left to
-///   right;
+/// - per sample, [`Labels::OneHot`] `y`: `-ln(Σ_j c_j · y_j)`, summed
+///   pairwise;
 /// - per sample, [`Labels::Classes`] `t`: `-ln(c[t])`;
-/// - [`calculate`](Loss::calculate): the mean over samples;
+/// - [`calculate`](super::Loss::calculate): the mean over samples;
 /// - backward: `-y / c / n`, with class indices expanded to rows of the
 ///   identity (so the other classes get `-0.0`, as in NumPy).
 ///
@@ -37,50 +37,28 @@ use crate::Error;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CategoricalCrossEntropy;
 
-/// Sparse categorical cross-entropy: in VanillaNets 1.0.1 an alias of
-/// [`CategoricalCrossEntropy`], and so here. Pass [`Labels::Classes`].
-///
-/// ```
-/// use vanillanets::losses::{Labels, Loss, SparseCategoricalCrossEntropy};
-///
-/// let loss = SparseCategoricalCrossEntropy.calculate(&[0.25, 0.75], Labels::Classes(&[1]), 1, 2)?;
-/// assert!((loss - 0.287_682).abs() < 1e-6); // -ln 0.75
-/// # Ok::<(), vanillanets::Error>(())
-/// ```
-pub type SparseCategoricalCrossEntropy = CategoricalCrossEntropy;
-
-/// The value of [`SparseCategoricalCrossEntropy`](type@SparseCategoricalCrossEntropy), so that the alias reads
-/// like the unit struct it names.
-#[allow(non_upper_case_globals)]
-pub const SparseCategoricalCrossEntropy: SparseCategoricalCrossEntropy = CategoricalCrossEntropy;
-
 impl LossKernel for CategoricalCrossEntropy {
-    type Targets<'a> = Labels<'a>;
-
     fn check_targets(labels: Labels<'_>, rows: usize, cols: usize, n: usize) -> Result<(), Error> {
         labels.check(rows, cols, n)
     }
 
-    fn for_each_sample(
+    fn samples<'a>(
         &self,
-        p: &[f32],
-        labels: Labels<'_>,
+        p: &'a [f32],
+        labels: Labels<'a>,
         cols: usize,
-        mut sink: impl FnMut(f32),
-    ) {
+    ) -> impl Iterator<Item = f32> + 'a {
         let samples = batch_rows(p, cols);
         match labels {
-            Labels::Classes(classes) => {
-                for (p, &t) in samples.zip(classes) {
-                    let c = p.get(t).map_or(f32::NAN, |&p| clip(p));
-                    sink(-libm::logf(c));
-                }
-            }
+            Labels::Classes(classes) => PerForm::Classes(samples.zip(classes).map(|(p, &t)| {
+                let c = p.get(t).map_or(f32::NAN, |&p| clip(p));
+                -libm::logf(c)
+            })),
             Labels::OneHot(y) => {
-                for (p, y) in samples.zip(batch_rows(y, cols)) {
-                    let confidence = p.iter().zip(y).fold(0.0_f32, |s, (&p, &y)| s + clip(p) * y);
-                    sink(-libm::logf(confidence));
-                }
+                PerForm::OneHot(samples.zip(batch_rows(y, cols)).map(move |(p, y)| {
+                    let weighted = p.iter().zip(y).map(|(&p, &y)| clip(p) * y);
+                    -libm::logf(sum_of(cols, weighted))
+                }))
             }
         }
     }
@@ -113,11 +91,12 @@ impl LossKernel for CategoricalCrossEntropy {
     }
 }
 
-impl Loss for CategoricalCrossEntropy {}
+impl_loss!(CategoricalCrossEntropy, Labels<'a>);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::losses::Loss;
 
     #[test]
     fn clip_boundary_values() {

@@ -52,6 +52,26 @@ impl Labels<'_> {
     }
 }
 
+/// An iterator built from either form of [`Labels`].
+pub(crate) enum PerForm<C, O> {
+    /// Built from [`Labels::Classes`].
+    Classes(C),
+    /// Built from [`Labels::OneHot`].
+    OneHot(O),
+}
+
+impl<C: Iterator, O: Iterator<Item = C::Item>> Iterator for PerForm<C, O> {
+    type Item = C::Item;
+
+    #[inline]
+    fn next(&mut self) -> Option<C::Item> {
+        match self {
+            PerForm::Classes(c) => c.next(),
+            PerForm::OneHot(o) => o.next(),
+        }
+    }
+}
+
 /// The index of the first maximum of `row`, a NaN counting as the maximum
 /// (`np.argmax`); `0` for an empty row.
 #[must_use]

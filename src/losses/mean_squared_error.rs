@@ -1,14 +1,13 @@
 //! Mean squared error, paired with a Linear output.
 
-use super::sealed::LossKernel;
-use super::{check_values, mean_gradient, row_means, Loss};
+use super::{check_values, impl_loss, mean_gradient, row_means, LossKernel};
 use crate::Error;
 
 /// Mean squared error, for regression with a Linear output.
 ///
-/// - per sample: `mean_j (y_j - p_j)²`, summed left to right and divided by
+/// - per sample: `mean_j (y_j - p_j)²`, the row's pairwise sum divided by
 ///   `k`;
-/// - [`calculate`](Loss::calculate): the mean over samples;
+/// - [`calculate`](super::Loss::calculate): the mean over samples;
 /// - backward: `-2 (y - p) / k / n`, evaluated in that order.
 ///
 /// No clipping: `±inf` or NaN in `p` or `y` gives `inf` or NaN losses, and a
@@ -28,14 +27,17 @@ use crate::Error;
 pub struct MeanSquaredError;
 
 impl LossKernel for MeanSquaredError {
-    type Targets<'a> = &'a [f32];
-
     fn check_targets(targets: &[f32], _rows: usize, _cols: usize, n: usize) -> Result<(), Error> {
         check_values(targets, n)
     }
 
-    fn for_each_sample(&self, p: &[f32], y: &[f32], cols: usize, sink: impl FnMut(f32)) {
-        row_means(p, y, cols, |p, y| (y - p) * (y - p), sink);
+    fn samples<'a>(
+        &self,
+        p: &'a [f32],
+        y: &'a [f32],
+        cols: usize,
+    ) -> impl Iterator<Item = f32> + 'a {
+        row_means(p, y, cols, |p, y| (y - p) * (y - p))
     }
 
     fn backward_raw(&self, p: &[f32], y: &[f32], rows: usize, cols: usize, dx: &mut [f32]) {
@@ -43,11 +45,12 @@ impl LossKernel for MeanSquaredError {
     }
 }
 
-impl Loss for MeanSquaredError {}
+impl_loss!(MeanSquaredError, &'a [f32]);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::losses::Loss;
 
     #[test]
     fn hand_checked() {

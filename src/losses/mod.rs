@@ -8,7 +8,7 @@
 //! |---|---|---|---|
 //! | [`BinaryCrossEntropy`] | `mean_j -(y ln clip(p) + (1-y) ln(1-clip(p)))` | `-(y/clip(p) - (1-y)/(1-clip(p))) / k / n` | `binary_cross_entropy.rs` |
 //! | [`CategoricalCrossEntropy`] | `-ln(Σ_j clip(p_j) y_j)` | `-y / clip(p) / n` | `categorical_cross_entropy.rs` |
-//! | [`SparseCategoricalCrossEntropy`](type@SparseCategoricalCrossEntropy) | the same (an alias, as in 1.0.1) | the same | `categorical_cross_entropy.rs` |
+//! | [`SparseCategoricalCrossEntropy`] | the same (a subclass in 1.0.1) | the same | `sparse_categorical_cross_entropy.rs` |
 //! | [`MeanSquaredError`] | `mean_j (y_j - p_j)²` | `-2 (y - p) / k / n` | `mean_squared_error.rs` |
 //! | [`SoftmaxCrossEntropy`] | CCE of the softmax output | w.r.t. the *logits*: `(p - onehot(y)) / n` | `softmax_cross_entropy.rs` |
 //!
@@ -30,14 +30,17 @@ mod categorical_cross_entropy;
 mod labels;
 mod mean_squared_error;
 mod softmax_cross_entropy;
+mod sparse_categorical_cross_entropy;
 
 pub use binary_cross_entropy::BinaryCrossEntropy;
-pub use categorical_cross_entropy::{CategoricalCrossEntropy, SparseCategoricalCrossEntropy};
+pub use categorical_cross_entropy::CategoricalCrossEntropy;
 pub use labels::Labels;
 pub use mean_squared_error::MeanSquaredError;
 pub use softmax_cross_entropy::SoftmaxCrossEntropy;
+pub use sparse_categorical_cross_entropy::SparseCategoricalCrossEntropy;
 
 use crate::activations::ActivationKind;
+use crate::math::sum_of;
 use crate::shape::{batch_rows, check_len, elements_with_classes};
 use crate::Error;
 
@@ -74,6 +77,13 @@ pub fn clip(p: f32) -> f32 {
 /// losses and gradients; a shape that makes no sense is an error, never a
 /// NaN.
 ///
+/// Sums (a row's mean, a one-hot row's weighted sum, `calculate`'s mean)
+/// are NumPy's pairwise [`crate::math::sum`]: their error grows with
+/// `log n`, so the mean of 2²⁵ unit losses is exactly `1.0`.
+///
+/// This trait is sealed (the empty marker `private::Sealed`): the crate's
+/// losses are its only implementors.
+///
 /// ```
 /// use vanillanets::losses::{Loss, MeanSquaredError};
 ///
@@ -85,7 +95,12 @@ pub fn clip(p: f32) -> f32 {
 /// assert_eq!(MeanSquaredError.calculate(&p, &y, 2, 2)?, 1.0);
 /// # Ok::<(), vanillanets::Error>(())
 /// ```
-pub trait Loss: sealed::LossKernel {
+pub trait Loss: private::Sealed {
+    /// What the loss compares the predictions with: `&[f32]` targets of
+    /// the predictions' shape ([`BinaryCrossEntropy`], [`MeanSquaredError`])
+    /// or [`Labels`] (the categorical losses).
+    type Targets<'a>: Copy;
+
     /// Per-sample losses into `sample_losses` (`rows` elements).
     ///
     /// # Errors
@@ -99,19 +114,10 @@ pub trait Loss: sealed::LossKernel {
         rows: usize,
         cols: usize,
         sample_losses: &mut [f32],
-    ) -> Result<(), Error> {
-        validate::<Self>("predictions", predictions, targets, rows, cols)?;
-        check_len("sample_losses", rows, sample_losses.len())?;
-        let mut out = sample_losses.iter_mut();
-        self.for_each_sample(predictions, targets, cols, |loss| {
-            if let Some(slot) = out.next() {
-                *slot = loss;
-            }
-        });
-        Ok(())
-    }
+    ) -> Result<(), Error>;
 
-    /// The mean of the per-sample losses, summed left to right in f32.
+    /// The mean of the per-sample losses ([`crate::math::sum`] divided by
+    /// `rows`).
     ///
     /// # Errors
     /// As [`forward`](Loss::forward), and [`Error::EmptyShape`] for
@@ -122,15 +128,7 @@ pub trait Loss: sealed::LossKernel {
         targets: Self::Targets<'_>,
         rows: usize,
         cols: usize,
-    ) -> Result<f32, Error> {
-        validate::<Self>("predictions", predictions, targets, rows, cols)?;
-        if rows == 0 {
-            return Err(Error::EmptyShape { rows, cols });
-        }
-        let mut sum = 0.0_f32;
-        self.for_each_sample(predictions, targets, cols, |loss| sum += loss);
-        Ok(sum / rows as f32)
-    }
+    ) -> Result<f32, Error>;
 
     /// The gradient of [`calculate`](Loss::calculate) w.r.t. the predictions
     /// into `dinputs` (`rows × cols`).
@@ -145,17 +143,142 @@ pub trait Loss: sealed::LossKernel {
         rows: usize,
         cols: usize,
         dinputs: &mut [f32],
-    ) -> Result<(), Error> {
-        let n = validate::<Self>("predictions", predictions, targets, rows, cols)?;
-        check_len("dinputs", n, dinputs.len())?;
-        self.backward_raw(predictions, targets, rows, cols, dinputs);
-        Ok(())
+    ) -> Result<(), Error>;
+}
+
+pub(crate) mod private {
+    /// The seal of [`super::Loss`]: an empty marker that only the crate's
+    /// losses implement.
+    pub trait Sealed {}
+}
+
+/// The unchecked kernels behind [`Loss`], which [`impl_loss!`] implements
+/// it with. Callers have validated the shape (`cols > 0`), every length and
+/// every label.
+pub(crate) trait LossKernel: Loss {
+    /// Checks the targets against the shape (`n = rows * cols`).
+    fn check_targets(
+        targets: Self::Targets<'_>,
+        rows: usize,
+        cols: usize,
+        n: usize,
+    ) -> Result<(), Error>;
+    /// Each row's loss, in row order.
+    fn samples<'a>(
+        &self,
+        p: &'a [f32],
+        targets: Self::Targets<'a>,
+        cols: usize,
+    ) -> impl Iterator<Item = f32> + 'a;
+    /// Writes the gradient of the mean loss w.r.t. `p` into `dx`.
+    fn backward_raw(
+        &self,
+        p: &[f32],
+        targets: Self::Targets<'_>,
+        rows: usize,
+        cols: usize,
+        dx: &mut [f32],
+    );
+}
+
+/// `impl Loss for $loss` with `Targets = $targets`, through its
+/// [`LossKernel`] and the one validation below.
+macro_rules! impl_loss {
+    ($loss:ty, $targets:ty) => {
+        impl $crate::losses::private::Sealed for $loss {}
+
+        impl $crate::losses::Loss for $loss {
+            type Targets<'a> = $targets;
+
+            fn forward(
+                &self,
+                predictions: &[f32],
+                targets: Self::Targets<'_>,
+                rows: usize,
+                cols: usize,
+                sample_losses: &mut [f32],
+            ) -> Result<(), $crate::Error> {
+                $crate::losses::forward(self, predictions, targets, rows, cols, sample_losses)
+            }
+
+            fn calculate(
+                &self,
+                predictions: &[f32],
+                targets: Self::Targets<'_>,
+                rows: usize,
+                cols: usize,
+            ) -> Result<f32, $crate::Error> {
+                $crate::losses::calculate(self, predictions, targets, rows, cols)
+            }
+
+            fn backward(
+                &self,
+                predictions: &[f32],
+                targets: Self::Targets<'_>,
+                rows: usize,
+                cols: usize,
+                dinputs: &mut [f32],
+            ) -> Result<(), $crate::Error> {
+                $crate::losses::backward(self, predictions, targets, rows, cols, dinputs)
+            }
+        }
+    };
+}
+pub(crate) use impl_loss;
+
+/// [`Loss::forward`].
+fn forward<'a, L: LossKernel>(
+    loss: &L,
+    predictions: &'a [f32],
+    targets: L::Targets<'a>,
+    rows: usize,
+    cols: usize,
+    sample_losses: &mut [f32],
+) -> Result<(), Error> {
+    validate::<L>("predictions", predictions, targets, rows, cols)?;
+    check_len("sample_losses", rows, sample_losses.len())?;
+    for (slot, loss) in sample_losses
+        .iter_mut()
+        .zip(loss.samples(predictions, targets, cols))
+    {
+        *slot = loss;
     }
+    Ok(())
+}
+
+/// [`Loss::calculate`].
+fn calculate<'a, L: LossKernel>(
+    loss: &L,
+    predictions: &'a [f32],
+    targets: L::Targets<'a>,
+    rows: usize,
+    cols: usize,
+) -> Result<f32, Error> {
+    validate::<L>("predictions", predictions, targets, rows, cols)?;
+    if rows == 0 {
+        return Err(Error::EmptyShape { rows, cols });
+    }
+    Ok(sum_of(rows, loss.samples(predictions, targets, cols)) / rows as f32)
+}
+
+/// [`Loss::backward`].
+fn backward<L: LossKernel>(
+    loss: &L,
+    predictions: &[f32],
+    targets: L::Targets<'_>,
+    rows: usize,
+    cols: usize,
+    dinputs: &mut [f32],
+) -> Result<(), Error> {
+    let n = validate::<L>("predictions", predictions, targets, rows, cols)?;
+    check_len("dinputs", n, dinputs.len())?;
+    loss.backward_raw(predictions, targets, rows, cols, dinputs);
+    Ok(())
 }
 
 /// Checks the shape, the length of `values` (the predictions, or the logits,
 /// named `argument` in the error) and the targets; returns `rows * cols`.
-fn validate<L: sealed::LossKernel + ?Sized>(
+fn validate<L: LossKernel>(
     argument: &'static str,
     values: &[f32],
     targets: L::Targets<'_>,
@@ -168,62 +291,24 @@ fn validate<L: sealed::LossKernel + ?Sized>(
     Ok(n)
 }
 
-pub(crate) mod sealed {
-    use crate::Error;
-
-    /// The unchecked loss kernels behind [`super::Loss`]. Callers have
-    /// validated the shape (`cols > 0`), every length and every label.
-    pub trait LossKernel {
-        /// What the loss compares the predictions with: `&[f32]` targets or
-        /// [`super::Labels`].
-        type Targets<'a>: Copy;
-        /// Checks the targets against the shape (`n = rows * cols`).
-        fn check_targets(
-            targets: Self::Targets<'_>,
-            rows: usize,
-            cols: usize,
-            n: usize,
-        ) -> Result<(), Error>;
-        /// Calls `sink` with each row's loss, in row order.
-        fn for_each_sample(
-            &self,
-            p: &[f32],
-            targets: Self::Targets<'_>,
-            cols: usize,
-            sink: impl FnMut(f32),
-        );
-        /// Writes the gradient of the mean loss w.r.t. `p` into `dx`.
-        fn backward_raw(
-            &self,
-            p: &[f32],
-            targets: Self::Targets<'_>,
-            rows: usize,
-            cols: usize,
-            dx: &mut [f32],
-        );
-    }
-}
-
 /// Checks `f32` targets: the same length as the predictions.
 fn check_values(targets: &[f32], n: usize) -> Result<(), Error> {
     check_len("targets", n, targets.len())
 }
 
-/// Calls `sink` with each row's mean of `loss(p_j, y_j)`: a left-to-right
-/// f32 sum divided by `cols` (BCE and MSE per sample).
+/// Each row's mean of `loss(p_j, y_j)`: a pairwise sum divided by `cols`
+/// (BCE and MSE per sample).
 #[inline(always)]
-fn row_means(
-    p: &[f32],
-    y: &[f32],
+fn row_means<'a>(
+    p: &'a [f32],
+    y: &'a [f32],
     cols: usize,
-    loss: impl Fn(f32, f32) -> f32,
-    mut sink: impl FnMut(f32),
-) {
+    loss: impl Fn(f32, f32) -> f32 + Copy + 'a,
+) -> impl Iterator<Item = f32> + 'a {
     let k = cols as f32;
-    for (p, y) in batch_rows(p, cols).zip(batch_rows(y, cols)) {
-        let sum = p.iter().zip(y).fold(0.0_f32, |s, (&p, &y)| s + loss(p, y));
-        sink(sum / k);
-    }
+    batch_rows(p, cols)
+        .zip(batch_rows(y, cols))
+        .map(move |(p, y)| sum_of(cols, p.iter().zip(y).map(|(&p, &y)| loss(p, y))) / k)
 }
 
 /// `dx = grad(p, y) / k / n` per element, divided in that order (the BCE
@@ -250,7 +335,7 @@ pub enum LossKind {
     BinaryCrossEntropy,
     /// [`CategoricalCrossEntropy`].
     CategoricalCrossEntropy,
-    /// [`SparseCategoricalCrossEntropy`](type@SparseCategoricalCrossEntropy).
+    /// [`SparseCategoricalCrossEntropy`].
     SparseCategoricalCrossEntropy,
     /// [`MeanSquaredError`].
     MeanSquaredError,

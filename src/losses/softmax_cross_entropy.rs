@@ -2,8 +2,7 @@
 //! `Activation_Softmax_Loss_CategoricalCrossentropy`.
 
 use super::labels::argmax;
-use super::sealed::LossKernel;
-use super::{CategoricalCrossEntropy, Labels, Loss};
+use super::{impl_loss, CategoricalCrossEntropy, Labels, Loss, LossKernel};
 use crate::activations::{Activation, Softmax};
 use crate::shape::{batch_rows, batch_rows_mut, check_len};
 use crate::Error;
@@ -127,14 +126,17 @@ fn for_each_row_class<'r, R: 'r>(
 }
 
 impl LossKernel for SoftmaxCrossEntropy {
-    type Targets<'a> = Labels<'a>;
-
     fn check_targets(labels: Labels<'_>, rows: usize, cols: usize, n: usize) -> Result<(), Error> {
         CategoricalCrossEntropy::check_targets(labels, rows, cols, n)
     }
 
-    fn for_each_sample(&self, p: &[f32], labels: Labels<'_>, cols: usize, sink: impl FnMut(f32)) {
-        CategoricalCrossEntropy.for_each_sample(p, labels, cols, sink);
+    fn samples<'a>(
+        &self,
+        p: &'a [f32],
+        labels: Labels<'a>,
+        cols: usize,
+    ) -> impl Iterator<Item = f32> + 'a {
+        CategoricalCrossEntropy.samples(p, labels, cols)
     }
 
     fn backward_raw(
@@ -155,7 +157,7 @@ impl LossKernel for SoftmaxCrossEntropy {
     }
 }
 
-impl Loss for SoftmaxCrossEntropy {}
+impl_loss!(SoftmaxCrossEntropy, Labels<'a>);
 
 #[cfg(test)]
 mod tests {

@@ -133,7 +133,8 @@ mod tests {
 
     #[test]
     fn within_one_step_of_libm_on_a_grid() {
-        // The exhaustive proof is scripts/exp-sweep; this is its smoke test.
+        // The exhaustive proof is `cargo run --release --features fast-math
+        // --example accuracy`; this is its smoke test.
         let mut bits = 0_u32;
         while let Some(next) = bits.checked_add(0x0001_0001) {
             let x = f32::from_bits(bits);

@@ -1,5 +1,5 @@
-//! The scalar functions behind the activation kernels: `exp`, `sigmoid` and
-//! `tanh` on one `f32`.
+//! The scalar functions behind the activation kernels (`exp`, `sigmoid` and
+//! `tanh` on one `f32`) and the one summation of the crate ([`sum`]).
 //!
 //! By default they call [`libm`] (`expf`, `tanhf`). Every slice kernel of
 //! the crate goes through these functions, so the activations and this
@@ -17,8 +17,8 @@
 //! fused multiply-add, no platform intrinsics), so they give the same bits
 //! on every target, software floating point included.
 //!
-//! Their accuracy, measured on all 2³² inputs (`scripts/ulp-sweep`), in ULP
-//! of the f32 result against an f64 reference:
+//! Their accuracy, measured on all 2³² inputs (`cargo run --release
+//! --example accuracy`), in ULP of the f32 result against an f64 reference:
 //!
 //! | function | default (`libm`) | `fast-math` |
 //! |---|---|---|
@@ -26,14 +26,19 @@
 //! | [`sigmoid`], outputs `>= 2⁻¹²⁶` | ≤ 2.49 | ≤ 2.49 |
 //! | [`tanh`] | ≤ 2.19 | ≤ 1.99 |
 //!
-//! The feature also makes Softmax sum each row in 16 partial sums (see
-//! [`crate::activations::Softmax`]).
+//! On a target with SIMD registers the feature also runs Softmax rows of
+//! fewer than 16 elements as 16-lane blocks, with the same bits as one row
+//! at a time (see `src/activations/softmax/lanes.rs`). Sums are NumPy's
+//! pairwise [`sum`] with or without the feature.
 
 #[cfg(feature = "fast-math")]
 mod exp;
-pub(crate) mod lanes;
+mod sum;
 #[cfg(feature = "fast-math")]
 mod tanh;
+
+pub use sum::sum;
+pub(crate) use sum::sum_of;
 
 /// `eˣ`, by `libm::expf` (or, with the `fast-math` feature, a vectorisable
 /// polynomial within 1 ULP of it).

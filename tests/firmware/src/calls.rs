@@ -30,7 +30,7 @@ fn activation<A: Activation>(a: &A, x: &[f32], rows: usize, cols: usize) -> bool
     let fits_x = fits && n == Some(x.len());
     let len = bb(n.unwrap_or(0).min(16));
     let fw = a.forward(x, rows, cols, part(&mut y, len));
-    let ip = a.forward_in_place(part(&mut y, len), rows, cols);
+    let ip = a.forward_in_place(rows, cols, part(&mut y, len));
     let y_in = bb(y);
     let bw = a.backward(
         x,
@@ -39,7 +39,7 @@ fn activation<A: Activation>(a: &A, x: &[f32], rows: usize, cols: usize) -> bool
         cols,
         part(&mut dx, len),
     );
-    let bi = a.backward_in_place(x, part(&mut dx, len), rows, cols);
+    let bi = a.backward_in_place(x, rows, cols, part(&mut dx, len));
     bb(&y);
     // With a non-zero `cols`, each kernel succeeds exactly when its slices
     // have the shape's length.

@@ -133,13 +133,13 @@ fn activation<A: Activation>(out: &mut impl Write, name: &str, a: &A) -> fmt::Re
     status(out, name, a.forward(&X, 4, 6, &mut y))?;
     line(out, name, &y)?;
     let mut v = X;
-    status(out, name, a.forward_in_place(&mut v, 4, 6))?;
+    status(out, name, a.forward_in_place(4, 6, &mut v))?;
     line(out, name, &v)?;
     let mut dx = [0.0; 24];
     status(out, name, a.backward(&y, &DV, 4, 6, &mut dx))?;
     line(out, name, &dx)?;
     let mut g = DV;
-    status(out, name, a.backward_in_place(&y, &mut g, 4, 6))?;
+    status(out, name, a.backward_in_place(&y, 4, 6, &mut g))?;
     line(out, name, &g)?;
     // and the errors: a short output, an overflowing shape
     status(out, name, a.forward(&X, 4, 6, &mut y[..23]))?;
@@ -151,7 +151,7 @@ fn softmax(out: &mut impl Write) -> fmt::Result {
     status(out, "softmax", Softmax.forward(&ROWS, 6, 3, &mut y))?;
     line(out, "softmax", &y)?;
     let mut v = ROWS;
-    status(out, "softmax", Softmax.forward_in_place(&mut v, 6, 3))?;
+    status(out, "softmax", Softmax.forward_in_place(6, 3, &mut v))?;
     line(out, "softmax", &v)?;
     let mut dx = [0.0; 18];
     status(
@@ -161,7 +161,7 @@ fn softmax(out: &mut impl Write) -> fmt::Result {
     )?;
     line(out, "softmax", &dx)?;
     let mut g = ROWS_DV;
-    status(out, "softmax", Softmax.backward_in_place(&y, &mut g, 6, 3))?;
+    status(out, "softmax", Softmax.backward_in_place(&y, 6, 3, &mut g))?;
     line(out, "softmax", &g)?;
     status(out, "softmax", Softmax.forward(&[], 2, 0, &mut []))?;
     // a wider batch: 8 rows of 16 from the element-wise inputs' sweep
@@ -172,7 +172,7 @@ fn softmax(out: &mut impl Write) -> fmt::Result {
     status(
         out,
         "softmax 8x16",
-        Softmax.forward_in_place(&mut wide, 8, 16),
+        Softmax.forward_in_place(8, 16, &mut wide),
     )?;
     writeln!(out, "softmax 8x16 hash: {:08x}", fnv(wide.iter().copied()))
 }

@@ -1,0 +1,222 @@
+//! NumPy's pairwise summation, the one sum behind every reduction of the
+//! crate: Softmax row sums, the Softmax backward's dot product, the per-row
+//! means of the losses and `calculate`'s mean.
+//!
+//! The order of the additions is NumPy's `pairwise_sum` (the inner loop of
+//! `np.sum` and `np.mean` on contiguous `float32`), so the same summands
+//! give the same bits:
+//!
+//! - `n < 8`: left to right from `0.0`;
+//! - `8 <= n <= 128`: eight partial sums, `r[j] = x[j]`, then
+//!   `r[j] += x[i + j]` for each further whole block of eight; then
+//!   `((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`; then the last
+//!   `n % 8` elements, left to right;
+//! - `n > 128`: the first `h = n/2 - (n/2) % 8` elements and the other
+//!   `n - h`, each summed this way, then added.
+//!
+//! Only IEEE `f32` additions, in an order fixed by `n` alone: the same bits
+//! on every target, with or without the `fast-math` feature.
+//!
+//! The elements are consumed in index order, so the same tree runs over a
+//! slice ([`sum`]) or over values computed on the fly ([`sum_of`]).
+
+/// Up to this many elements, one block of eight partial sums.
+const BLOCK: usize = 128;
+
+/// Where the summands come from, in index order. Past the end, both give
+/// `0.0` (callers pass the true length, so that never happens).
+trait Summands {
+    fn next8(&mut self) -> [f32; 8];
+    fn next1(&mut self) -> f32;
+}
+
+/// A slice, consumed from the front.
+struct Slice<'a>(&'a [f32]);
+
+impl Summands for Slice<'_> {
+    #[inline(always)]
+    fn next8(&mut self) -> [f32; 8] {
+        match self.0.split_first_chunk::<8>() {
+            Some((head, rest)) => {
+                self.0 = rest;
+                *head
+            }
+            None => [0.0; 8],
+        }
+    }
+
+    #[inline(always)]
+    fn next1(&mut self) -> f32 {
+        match self.0.split_first() {
+            Some((&head, rest)) => {
+                self.0 = rest;
+                head
+            }
+            None => 0.0,
+        }
+    }
+}
+
+/// An iterator of computed values.
+struct Values<I>(I);
+
+impl<I: Iterator<Item = f32>> Summands for Values<I> {
+    #[inline(always)]
+    fn next8(&mut self) -> [f32; 8] {
+        core::array::from_fn(|_| self.next1())
+    }
+
+    #[inline(always)]
+    fn next1(&mut self) -> f32 {
+        self.0.next().unwrap_or(0.0)
+    }
+}
+
+/// The next `n` summands, summed as NumPy does.
+#[inline]
+fn pairwise<S: Summands>(s: &mut S, n: usize) -> f32 {
+    if n < 8 {
+        let mut res = 0.0_f32;
+        for _ in 0..n {
+            res += s.next1();
+        }
+        res
+    } else if n <= BLOCK {
+        let mut r = s.next8();
+        for _ in 1..n / 8 {
+            let b = s.next8();
+            for (r, b) in r.iter_mut().zip(b) {
+                *r += b;
+            }
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for _ in 0..n % 8 {
+            res += s.next1();
+        }
+        res
+    } else {
+        let half = n / 2;
+        let half = half - half % 8;
+        let low = pairwise(s, half);
+        low + pairwise(s, n - half)
+    }
+}
+
+/// `Σ x`, by NumPy's pairwise summation: the bits of `np.sum` on the same
+/// `float32` values.
+///
+/// Error bound (`u = 2⁻²⁴`): `|sum(x) - Σ x| <= m·u·Σ|x|` to first order,
+/// where `m = 25 + max(0, ⌈log₂(n / 128)⌉)` is the most additions any
+/// element goes through (15 in a partial sum, 3 in the tree, 7 for the
+/// tail, one per halving). It grows with `log n`, not `n`: 2²⁵ ones sum to
+/// exactly 2²⁵, where a left-to-right f32 sum stops at 2²⁴. NaN in, NaN
+/// out; `+inf` and `-inf` together give NaN. The empty sum is `0.0`.
+///
+/// ```
+/// use vanillanets::math::sum;
+///
+/// assert_eq!(sum(&[1.0, 2.0, 3.0]), 6.0);
+/// assert_eq!(sum(&[]), 0.0);
+/// // 1 and fifteen 2⁻²⁴: left to right each tiny term is lost; pairwise
+/// // only the one added to 1 directly is.
+/// let mut x = [2f32.powi(-24); 16];
+/// x[0] = 1.0;
+/// assert_eq!(x.iter().fold(0.0, |s, &v| s + v), 1.0);
+/// assert_eq!(sum(&x), 1.0 + 14.0 * 2f32.powi(-24));
+/// ```
+#[must_use]
+pub fn sum(x: &[f32]) -> f32 {
+    pairwise(&mut Slice(x), x.len())
+}
+
+/// [`sum`] of the first `n` values of an iterator, computed as they are
+/// needed (missing values count as `0.0`). The same bits as [`sum`] of the
+/// same values.
+#[inline]
+pub(crate) fn sum_of(n: usize, values: impl Iterator<Item = f32>) -> f32 {
+    pairwise(&mut Values(values), n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// NumPy's algorithm written independently, by index and recursion on
+    /// ranges, as in `numpy/_core/src/umath/loops_utils.h.src`.
+    fn reference(a: &[f32]) -> f32 {
+        let n = a.len();
+        if n < 8 {
+            let mut res = 0.0_f32;
+            for &v in a {
+                res += v;
+            }
+            res
+        } else if n <= 128 {
+            let mut r = [0.0_f32; 8];
+            r.copy_from_slice(&a[..8]);
+            let mut i = 8;
+            while i < n - n % 8 {
+                for j in 0..8 {
+                    r[j] += a[i + j];
+                }
+                i += 8;
+            }
+            let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            while i < n {
+                res += a[i];
+                i += 1;
+            }
+            res
+        } else {
+            let mut n2 = n / 2;
+            n2 -= n2 % 8;
+            reference(&a[..n2]) + reference(&a[n2..])
+        }
+    }
+
+    #[test]
+    fn same_tree_as_the_reference_at_every_size() {
+        let mut x = [0.0_f32; 1100];
+        let mut state = 0x2545_f491_u32;
+        for v in x.iter_mut() {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            // Magnitudes over 2^±20, so every order rounds differently.
+            let e = (state % 41) as i32 - 20;
+            *v = (state >> 8) as f32 * 2f32.powi(e - 24) * if state & 1 == 0 { 1.0 } else { -1.0 };
+        }
+        for n in 0..x.len() {
+            let a = &x[..n];
+            assert_eq!(sum(a).to_bits(), reference(a).to_bits(), "n = {n}");
+            assert_eq!(
+                sum_of(n, a.iter().copied()).to_bits(),
+                reference(a).to_bits(),
+                "n = {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn unit_values_do_not_drift() {
+        // 2^25 ones: a left-to-right f32 sum stops at 2^24.
+        let n = 1 << 25;
+        assert_eq!(sum_of(n, core::iter::repeat(1.0)), 33_554_432.0);
+        let left_to_right = core::iter::repeat(1.0_f32)
+            .take(n)
+            .fold(0.0_f32, |s, v| s + v);
+        assert_eq!(left_to_right, 16_777_216.0);
+    }
+
+    #[test]
+    fn special_values() {
+        assert!(sum(&[1.0, f32::NAN, 2.0]).is_nan());
+        assert!(sum(&[f32::INFINITY, f32::NEG_INFINITY]).is_nan());
+        assert_eq!(sum(&[f32::INFINITY; 200]), f32::INFINITY);
+        assert_eq!(
+            sum_of(3, [1.0_f32].into_iter()),
+            1.0,
+            "missing values are 0"
+        );
+    }
+}
