@@ -1,6 +1,7 @@
 //! A fixed-capacity gradient cache for the original loss interface.
 
 use crate::losses::Loss;
+use crate::state::State;
 use crate::Error;
 
 /// A loss with its gradient cached in a fixed-capacity array: the original
@@ -30,7 +31,7 @@ pub struct LossBuffer<L, const N: usize> {
     dinputs: [f32; N],
     rows: usize,
     cols: usize,
-    ready: bool,
+    state: State,
 }
 
 impl<L: Loss, const N: usize> LossBuffer<L, N> {
@@ -41,7 +42,7 @@ impl<L: Loss, const N: usize> LossBuffer<L, N> {
             dinputs: [0.0; N],
             rows: 0,
             cols: 0,
-            ready: false,
+            state: State::Empty,
         }
     }
 
@@ -80,17 +81,16 @@ impl<L: Loss, const N: usize> LossBuffer<L, N> {
             .backward(predictions, targets, rows, cols, dinputs)?;
         self.rows = rows;
         self.cols = cols;
-        self.ready = true;
+        self.state = State::Backwarded;
         Ok(dinputs)
     }
 
     /// The gradient of the last backward (`rows × cols`), or `None` before
     /// the first.
     pub fn dinputs(&self) -> Option<&[f32]> {
-        if self.ready {
-            self.dinputs.get(..self.rows.saturating_mul(self.cols))
-        } else {
-            None
+        match self.state {
+            State::Backwarded => self.dinputs.get(..self.rows.saturating_mul(self.cols)),
+            _ => None,
         }
     }
 

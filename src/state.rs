@@ -5,7 +5,8 @@
 pub(crate) enum State {
     /// Nothing yet.
     Empty,
-    /// A forward's output (and whatever its backward reads).
+    /// A forward's output (and whatever its backward reads). A
+    /// [`crate::LossBuffer`] has no forward and never is in this state.
     Forwarded,
     /// A backward's gradient too.
     Backwarded,
