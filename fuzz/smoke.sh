@@ -6,8 +6,8 @@
 #   bash fuzz/smoke.sh            # 30 s per target
 #   SECONDS_PER_TARGET=600 bash fuzz/smoke.sh
 #
-# Needs a nightly toolchain (`cargo +nightly`); installs cargo-fuzz from
-# crates.io if it is missing. New corpus entries go to a temporary
+# Needs a nightly toolchain (`cargo +nightly`); installs cargo-fuzz with
+# `cargo install` if it is missing. New corpus entries go to a temporary
 # directory, so the committed corpus stays as it is.
 set -euo pipefail
 
