@@ -179,3 +179,48 @@ impl<A: Activation, const N: usize> ActivationBuffer<A, N> {
         self.rows.saturating_mul(self.cols)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activations::Elementwise;
+
+    /// `y = x²`: its gradient `2x` cannot be told from `y` (the sign is
+    /// lost), so it reads the inputs.
+    struct Square;
+
+    impl Elementwise for Square {
+        const CACHE: Cache = Cache::Inputs;
+        fn apply(&self, x: f32) -> f32 {
+            x * x
+        }
+        fn gradient(&self, x: f32, dv: f32) -> f32 {
+            2.0 * x * dv
+        }
+    }
+
+    #[test]
+    fn an_inputs_cache_gives_the_gradient_from_the_inputs_once() {
+        let mut b: ActivationBuffer<Square, 4> = ActivationBuffer::new(Square);
+        assert_eq!(b.forward(&[-2.0, 3.0], 1, 2), Ok(&[4.0, 9.0][..]));
+        // A wrong dvalues length changes nothing, and the inputs stay cached.
+        assert_eq!(
+            b.backward(&[1.0]),
+            Err(Error::LengthMismatch {
+                argument: "dvalues",
+                expected: 2,
+                actual: 1
+            })
+        );
+        assert_eq!(b.dinputs(), None);
+        // d(x²)/dx · dv = 2x · dv: -4 · 1 and 6 · 0.5.
+        assert_eq!(b.backward(&[1.0, 0.5]), Ok(&[-4.0, 3.0][..]));
+        assert_eq!(b.output(), &[4.0, 9.0]);
+        // The inputs were turned into the gradient: a second backward needs
+        // a forward first.
+        assert_eq!(b.backward(&[1.0, 1.0]), Err(Error::BackwardBeforeForward));
+        assert_eq!(b.dinputs(), Some(&[-4.0, 3.0][..]));
+        b.forward(&[1.0, -1.0], 2, 1).unwrap();
+        assert_eq!(b.backward(&[1.0, 1.0]), Ok(&[2.0, -2.0][..]));
+    }
+}

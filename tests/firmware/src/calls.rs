@@ -7,7 +7,8 @@
 
 use core::hint::black_box as bb;
 use vanillanets::activations::{
-    Activation, ActivationKind, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh,
+    Activation, ActivationKind, Cache, Elementwise, LeakyReLU, Linear, ReLU, Sigmoid, Softmax,
+    Tanh,
 };
 use vanillanets::losses::{
     backward_path, clip, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, Labels, Loss,
@@ -50,6 +51,19 @@ fn activation<A: Activation>(a: &A, x: &[f32], rows: usize, cols: usize) -> bool
             && bi.is_ok() == fits_x)
 }
 
+/// A user-defined activation whose gradient reads the inputs: `y = x²`.
+struct Square;
+
+impl Elementwise for Square {
+    const CACHE: Cache = Cache::Inputs;
+    fn apply(&self, x: f32) -> f32 {
+        x * x
+    }
+    fn gradient(&self, x: f32, dv: f32) -> f32 {
+        2.0 * x * dv
+    }
+}
+
 fn activations() -> bool {
     let x = bb([0.5_f32, -1.0, f32::NAN, 2.0, -0.0, 3.0, f32::INFINITY, -7.0]);
     let (rows, cols) = (bb(2_usize), bb(4_usize));
@@ -61,6 +75,8 @@ fn activations() -> bool {
     ok &= activation(&Sigmoid, &x, rows, cols);
     ok &= activation(&Tanh, &x, rows, cols);
     ok &= activation(&Softmax, &x, rows, cols);
+    ok &= activation(&Square, &x, rows, cols);
+    ok &= Square.cache() == Cache::Inputs && bb(Softmax).cache() == Cache::Output;
     for kind in [
         ActivationKind::from(Linear),
         ActivationKind::from(ReLU),
@@ -91,6 +107,11 @@ fn buffers() -> bool {
     ok &= layer.forward(&x, bb(3), bb(3)).is_err();
     ok &= layer.output().len() == 6 && layer.shape() == (2, 3) && layer.capacity() == 6;
     ok &= *layer.activation() == ActivationKind::Softmax;
+
+    let mut square: ActivationBuffer<Square, 6> = ActivationBuffer::new(Square);
+    ok &= square.forward(&x, bb(3), bb(2)).is_ok();
+    ok &= square.backward(&x).is_ok();
+    ok &= square.backward(&x) == Err(Error::BackwardBeforeForward);
 
     let mut loss: LossBuffer<MeanSquaredError, 6> = LossBuffer::new(MeanSquaredError);
     ok &= loss.dinputs().is_none();
@@ -165,7 +186,11 @@ fn losses() -> bool {
 
 fn scalars() -> bool {
     let x = bb(0.0_f32);
-    math::exp(x) == 1.0 && math::sigmoid(x) == 0.5 && math::tanh(x) == 0.0
+    let v = bb([1.0_f32; 300]);
+    math::exp(x) == 1.0
+        && math::sigmoid(x) == 0.5
+        && math::tanh(x) == 0.0
+        && math::sum(v.get(..bb(300)).unwrap_or(&[])) == 300.0
 }
 
 /// Calls everything; true when every checked result is as expected.

@@ -286,7 +286,14 @@ fn scalars(out: &mut impl Write) -> fmt::Result {
         out,
         "tanh hash: {:08x}",
         fnv(sweep(2048, 12.0).map(math::tanh))
-    )
+    )?;
+    // Pairwise sums around each branch of the tree (8, 128, halving).
+    let mut v = [0.0_f32; 1000];
+    for (i, v) in v.iter_mut().enumerate() {
+        *v = ((i * 7919) % 1000) as f32 / 37.0 - 13.0;
+    }
+    let sums = [7, 8, 9, 127, 128, 129, 999, 1000].map(|n| math::sum(&v[..n]));
+    line(out, "sum", &sums)
 }
 
 /// Runs the whole suite, writing one line per result.
