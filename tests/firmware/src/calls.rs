@@ -7,8 +7,7 @@
 
 use core::hint::black_box as bb;
 use vanillanets::activations::{
-    Activation, ActivationKind, Cache, Elementwise, LeakyReLU, Linear, ReLU, Sigmoid, Softmax,
-    Tanh,
+    Activation, ActivationKind, Cache, Elementwise, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh,
 };
 use vanillanets::losses::{
     backward_path, clip, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, Labels, Loss,
