@@ -14,8 +14,10 @@
 //! - `n > 128`: the first `h = n/2 - (n/2) % 8` elements and the other
 //!   `n - h`, each summed this way, then added.
 //!
-//! Only IEEE `f32` additions, in an order fixed by `n` alone: the same bits
-//! on every target, with or without the `fast-math` feature.
+//! and the total is `0.0 + ` that, as NumPy's reduction starts from its
+//! identity (so eight or more `-0.0` sum to `+0.0`). Only IEEE `f32`
+//! additions, in an order fixed by `n` alone: the same bits on every target,
+//! with or without the `fast-math` feature.
 //!
 //! The elements are consumed in index order, so the same tree runs over a
 //! slice ([`sum`]) or over values computed on the fly ([`sum_of`]).
@@ -126,7 +128,7 @@ fn pairwise<S: Summands>(s: &mut S, n: usize) -> f32 {
 /// ```
 #[must_use]
 pub fn sum(x: &[f32]) -> f32 {
-    pairwise(&mut Slice(x), x.len())
+    0.0 + pairwise(&mut Slice(x), x.len())
 }
 
 /// [`sum`] of the first `n` values of an iterator, computed as they are
@@ -134,7 +136,7 @@ pub fn sum(x: &[f32]) -> f32 {
 /// same values.
 #[inline]
 pub(crate) fn sum_of(n: usize, values: impl Iterator<Item = f32>) -> f32 {
-    pairwise(&mut Values(values), n)
+    0.0 + pairwise(&mut Values(values), n)
 }
 
 #[cfg(test)]
@@ -174,6 +176,11 @@ mod tests {
         }
     }
 
+    /// `np.sum`: the reduction starts from `0.0`.
+    fn np_sum(a: &[f32]) -> f32 {
+        0.0 + reference(a)
+    }
+
     #[test]
     fn same_tree_as_the_reference_at_every_size() {
         let mut x = [0.0_f32; 1100];
@@ -188,10 +195,10 @@ mod tests {
         }
         for n in 0..x.len() {
             let a = &x[..n];
-            assert_eq!(sum(a).to_bits(), reference(a).to_bits(), "n = {n}");
+            assert_eq!(sum(a).to_bits(), np_sum(a).to_bits(), "n = {n}");
             assert_eq!(
                 sum_of(n, a.iter().copied()).to_bits(),
-                reference(a).to_bits(),
+                np_sum(a).to_bits(),
                 "n = {n}"
             );
         }
