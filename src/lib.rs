@@ -9,6 +9,7 @@ mod error;
 mod loss_buffer;
 pub mod losses;
 pub mod math;
+pub mod metrics;
 mod shape;
 mod state;
 

@@ -34,6 +34,7 @@ mod sparse_categorical_cross_entropy;
 
 pub use binary_cross_entropy::BinaryCrossEntropy;
 pub use categorical_cross_entropy::CategoricalCrossEntropy;
+pub(crate) use labels::argmax;
 pub use labels::Labels;
 pub use mean_squared_error::MeanSquaredError;
 pub use softmax_cross_entropy::SoftmaxCrossEntropy;

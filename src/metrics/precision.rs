@@ -1,0 +1,74 @@
+//! The original `vanillanets.metrics.Precision`, streaming.
+
+use super::{ClassCounts, Targets};
+use crate::Error;
+
+/// The original's `Precision`, accumulated over any number of
+/// [`update`](Self::update) calls, for labels below `C`.
+///
+/// - binary rule (at most two distinct labels seen, [`Averaging::Binary`](super::Averaging::Binary)):
+///   `tp / (tp + fp + 1e-7)` with positive class **1**:
+///   `tp = #(pred = 1 ∧ y = 1)`, `fp = #(pred = 1 ∧ y = 0)`;
+/// - otherwise the macro mean over the classes seen of
+///   `tp_c / (tp_c + fp_c + 1e-7)`.
+///
+/// The result is `f64`, like the original's `float64`, with the original's
+/// bits; it is computed by [`value`](Self::value) from integer counts
+/// ([`ClassCounts`]), so it does not depend on how the rows are split into
+/// calls. Never NaN (every denominator is at least `1e-7`); NaN outputs
+/// become labels as [`predicted_class`](super::predicted_class) says.
+///
+/// ```
+/// use vanillanets::metrics::{Precision, Targets};
+///
+/// let mut precision = Precision::<2>::new();
+/// // Predicted 1, 1, 0, 1 against 1, 0, 0, 1: tp = 2, fp = 1.
+/// let p = [0.9_f32, 0.8, 0.1, 0.7];
+/// precision.update(&p[..2], Targets::Values(&[1.0, 0.0]), 2, 1)?;
+/// precision.update(&p[2..], Targets::Values(&[0.0, 1.0]), 2, 1)?;
+/// assert_eq!(precision.value(), Some(2.0 / (3.0 + 1e-7)));
+/// # Ok::<(), vanillanets::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Precision<const C: usize> {
+    counts: ClassCounts<C>,
+}
+
+impl<const C: usize> Precision<C> {
+    /// No samples yet; usable in a `static`.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            counts: ClassCounts::new(),
+        }
+    }
+
+    /// Counts a `rows × cols` batch ([`ClassCounts::update`]).
+    ///
+    /// # Errors
+    /// As [`ClassCounts::update`]: shape, lengths, and
+    /// [`Error::LabelOutOfRange`] for a label `>= C`; on `Err` nothing
+    /// changes.
+    pub fn update(
+        &mut self,
+        predictions: &[f32],
+        targets: Targets<'_>,
+        rows: usize,
+        cols: usize,
+    ) -> Result<(), Error> {
+        self.counts.update(predictions, targets, rows, cols)
+    }
+
+    /// The precision ([`ClassCounts::precision`]); `None` before the first
+    /// sample.
+    #[must_use]
+    pub fn value(&self) -> Option<f64> {
+        self.counts.precision()
+    }
+
+    /// The counts behind it.
+    #[must_use]
+    pub const fn counts(&self) -> &ClassCounts<C> {
+        &self.counts
+    }
+}
