@@ -55,6 +55,39 @@ pub enum Error {
     },
     /// `backward` was called on a buffer that has not run `forward` yet.
     BackwardBeforeForward,
+    /// A layer's input width is not the width of the layer before it (or,
+    /// for the first layer, of the model's inputs).
+    LayerMismatch {
+        /// The index of the layer in the model's list.
+        layer: usize,
+        /// The width the layer before it produces.
+        expected: usize,
+        /// The width this layer takes.
+        actual: usize,
+    },
+    /// A model has no [`crate::layers::Dense`] layer, so neither its input
+    /// width nor anything to train is known.
+    NoDenseLayer,
+    /// A caller-provided memory arena is smaller than its sizing function
+    /// says (see [`crate::model::Model::training_len`]).
+    ArenaTooSmall {
+        /// The `f32` elements needed.
+        needed: usize,
+        /// The `f32` elements given.
+        given: usize,
+    },
+    /// An optimizer hyperparameter or a training option is out of range:
+    /// a learning rate that is not finite and `> 0`, a momentum or beta
+    /// outside `[0, 1)`, an epsilon not finite and `> 0`, a negative or
+    /// non-finite decay, a zero micro-batch, ...
+    InvalidHyperparameter {
+        /// Its name, as in the constructor's documentation.
+        name: &'static str,
+    },
+    /// The targets are not of a form the loss takes: class indices for
+    /// [`crate::losses::BinaryCrossEntropy`] or
+    /// [`crate::losses::MeanSquaredError`], or for a regression metric.
+    UnsupportedTargets,
     /// A class index is at or past the number of classes.
     LabelOutOfRange {
         /// The row whose label is bad.
@@ -91,6 +124,21 @@ impl fmt::Display for Error {
                 "{required} elements exceed the buffer's capacity of {capacity}"
             ),
             Error::BackwardBeforeForward => f.write_str("backward called before forward"),
+            Error::LayerMismatch {
+                layer,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "layer {layer} takes {actual} inputs, but the layer before gives {expected}"
+            ),
+            Error::NoDenseLayer => f.write_str("the model has no dense layer"),
+            Error::ArenaTooSmall { needed, given } => write!(
+                f,
+                "the arena holds {given} elements, but the model needs {needed}"
+            ),
+            Error::InvalidHyperparameter { name } => write!(f, "`{name}` is out of range"),
+            Error::UnsupportedTargets => f.write_str("the loss does not take targets of this form"),
             Error::LabelOutOfRange {
                 row,
                 label,

@@ -6,10 +6,14 @@
 mod activation_buffer;
 pub mod activations;
 mod error;
+pub mod layers;
 mod loss_buffer;
 pub mod losses;
 pub mod math;
 pub mod metrics;
+pub mod model;
+pub mod optimizers;
+pub mod random;
 mod shape;
 mod state;
 

@@ -59,6 +59,42 @@ impl Summands for Slice<'_> {
     }
 }
 
+/// The products `a_i · b_i` of two slices, consumed from the front.
+struct Products<'a>(&'a [f32], &'a [f32]);
+
+impl Summands for Products<'_> {
+    #[inline(always)]
+    fn next8(&mut self) -> [f32; 8] {
+        match (
+            self.0.split_first_chunk::<8>(),
+            self.1.split_first_chunk::<8>(),
+        ) {
+            (Some((a, a_rest)), Some((b, b_rest))) => {
+                self.0 = a_rest;
+                self.1 = b_rest;
+                let mut p = [0.0_f32; 8];
+                for ((p, a), b) in p.iter_mut().zip(a).zip(b) {
+                    *p = a * b;
+                }
+                p
+            }
+            _ => [0.0; 8],
+        }
+    }
+
+    #[inline(always)]
+    fn next1(&mut self) -> f32 {
+        match (self.0.split_first(), self.1.split_first()) {
+            (Some((&a, a_rest)), Some((&b, b_rest))) => {
+                self.0 = a_rest;
+                self.1 = b_rest;
+                a * b
+            }
+            _ => 0.0,
+        }
+    }
+}
+
 /// An iterator of computed values.
 struct Values<I>(I);
 
@@ -139,6 +175,15 @@ pub(crate) fn sum_of(n: usize, values: impl Iterator<Item = f32>) -> f32 {
     0.0 + pairwise(&mut Values(values), n)
 }
 
+/// `Σ a_i · b_i` over the shorter of the two slices: each product rounded
+/// to f32, then [`sum`]'s tree, so the bits of `sum` of the products (and
+/// of `np.sum(a * b)`), without a buffer for them.
+#[inline]
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    0.0 + pairwise(&mut Products(a, b), n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +244,16 @@ mod tests {
             assert_eq!(
                 sum_of(n, a.iter().copied()).to_bits(),
                 np_sum(a).to_bits(),
+                "n = {n}"
+            );
+            let b = &x[x.len() - n..];
+            let mut products = [0.0_f32; 1100];
+            for ((p, a), b) in products.iter_mut().zip(a).zip(b) {
+                *p = a * b;
+            }
+            assert_eq!(
+                dot(a, b).to_bits(),
+                np_sum(&products[..n]).to_bits(),
                 "n = {n}"
             );
         }

@@ -77,7 +77,7 @@ impl<'a> From<Labels<'a>> for Targets<'a> {
 
 impl<'a> Targets<'a> {
     /// Checks the length against the shape (`n = rows * cols`).
-    fn check(self, rows: usize, n: usize) -> Result<(), Error> {
+    pub(crate) fn check(self, rows: usize, n: usize) -> Result<(), Error> {
         let (expected, actual) = match self {
             Targets::Classes(t) => (rows, t.len()),
             Targets::Values(t) => (rows, t.len()),
@@ -197,6 +197,17 @@ pub(crate) fn label_pairs<'a>(
     batch_rows(predictions, cols)
         .map(|row| predicted_class(row).unwrap_or(0))
         .zip(targets.labels(cols))
+}
+
+/// `(0, target)` labels of each row: [`check_classes`] on the targets alone
+/// (the predicted label 0 is below any capacity). The targets have been
+/// validated.
+pub(crate) fn label_pairs_of_targets(
+    targets: Targets<'_>,
+    rows: usize,
+    cols: usize,
+) -> impl Iterator<Item = (usize, Option<usize>)> + '_ {
+    core::iter::repeat(0).zip(targets.labels(cols)).take(rows)
 }
 
 /// Checks that every label of `pairs` is a class below `classes`: the first

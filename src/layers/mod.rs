@@ -1,0 +1,125 @@
+//! Layers: the Dense layer's kernels and initialisers, and [`Layer`], one
+//! entry of a model's list.
+//!
+//! | item | what | file |
+//! |---|---|---|
+//! | [`Dense`] | `y = x W + b`, its backward, [`Gradients`] | `dense.rs` |
+//! | [`initialize`] | He / Xavier, normal / uniform, `auto`, constant biases | `init.rs` |
+//! | [`Layer`] | a Dense layer or an activation, in a model's list | here |
+
+mod dense;
+mod init;
+
+pub use dense::{Dense, Gradients};
+pub use init::{initialize, Distribution, Init};
+
+use crate::activations::{Activation, ActivationKind};
+use crate::Error;
+
+/// One layer of a sequential model: a [`Dense`] layer or an activation.
+///
+/// Built-in activations go in as [`Layer::Activation`] (the model can then
+/// see a last Softmax and pick the fused backward, and run the activation
+/// in place on the Dense layer's output); any other [`Activation`], such as
+/// a user-defined [`crate::activations::Elementwise`], as [`Layer::Custom`].
+///
+/// ```
+/// use vanillanets::activations::ActivationKind;
+/// use vanillanets::layers::{Dense, Layer};
+///
+/// const SPIRAL: [Layer; 4] = [
+///     Layer::Dense(Dense::new(2, 16)),
+///     Layer::Activation(ActivationKind::ReLU),
+///     Layer::Dense(Dense::new(16, 3)),
+///     Layer::Activation(ActivationKind::Softmax),
+/// ];
+/// ```
+#[derive(Clone, Copy)]
+pub enum Layer<'a> {
+    /// A fully connected layer; its parameters live in the model's flat
+    /// parameter slice.
+    Dense(Dense),
+    /// A built-in activation.
+    Activation(ActivationKind),
+    /// Any other activation, such as a user-defined element-wise one.
+    Custom(&'a dyn Activation),
+}
+
+impl core::fmt::Debug for Layer<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Layer::Dense(d) => f.debug_tuple("Dense").field(d).finish(),
+            Layer::Activation(a) => f.debug_tuple("Activation").field(a).finish(),
+            Layer::Custom(_) => f.write_str("Custom(..)"),
+        }
+    }
+}
+
+impl Layer<'_> {
+    /// The activation this layer runs, if it is one.
+    pub(crate) fn activation(&self) -> Option<&dyn Activation> {
+        match self {
+            Layer::Dense(_) => None,
+            Layer::Activation(kind) => Some(kind),
+            Layer::Custom(a) => Some(*a),
+        }
+    }
+}
+
+/// What a valid list of layers adds up to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Input features of the first Dense layer (and of the model).
+    pub inputs: usize,
+    /// Output features of the last Dense layer (and of the model).
+    pub outputs: usize,
+    /// All weights and biases.
+    pub parameters: usize,
+    /// The widest layer, inputs included.
+    pub max_width: usize,
+}
+
+/// Checks that each Dense layer takes the width the one before it gives,
+/// that none is empty, and that the sizes fit in a `usize`.
+pub(crate) fn validate(layers: &[Layer<'_>]) -> Result<Shape, Error> {
+    let mut shape: Option<Shape> = None;
+    for (i, layer) in layers.iter().enumerate() {
+        let Layer::Dense(dense) = layer else {
+            continue;
+        };
+        let (inputs, outputs) = (dense.inputs(), dense.outputs());
+        if inputs == 0 || outputs == 0 {
+            return Err(Error::EmptyShape {
+                rows: inputs,
+                cols: outputs,
+            });
+        }
+        let overflow = Error::ShapeOverflow {
+            rows: inputs,
+            cols: outputs,
+        };
+        let own = dense.parameter_len().ok_or(overflow)?;
+        shape = Some(match shape {
+            None => Shape {
+                inputs,
+                outputs,
+                parameters: own,
+                max_width: inputs.max(outputs),
+            },
+            Some(s) if s.outputs != inputs => {
+                return Err(Error::LayerMismatch {
+                    layer: i,
+                    expected: s.outputs,
+                    actual: inputs,
+                })
+            }
+            Some(s) => Shape {
+                inputs: s.inputs,
+                outputs,
+                parameters: s.parameters.checked_add(own).ok_or(overflow)?,
+                max_width: s.max_width.max(outputs),
+            },
+        });
+    }
+    shape.ok_or(Error::NoDenseLayer)
+}

@@ -1,0 +1,319 @@
+//! Sequential models with no heap: [`Network`] runs one from its
+//! parameters (inference), [`Model`] trains one.
+//!
+//! | item | what | file |
+//! |---|---|---|
+//! | [`Network`] | inference: parameters + two activation buffers | here |
+//! | [`Model`] | training: `fit`, `evaluate`, `predict`, the fused path | `train.rs` |
+//! | [`FitOptions`], [`Epoch`], [`Control`], [`Fit`], [`Stop`] | `fit`'s options and reports | `fit.rs` |
+//!
+//! # Memory
+//!
+//! Everything has a size known before anything runs, from `const fn`s (as
+//! AIfES sizes its parameter and training memory):
+//!
+//! - **parameters**, [`Network::parameter_len`]: `Σ (inputs + 1) · outputs`
+//!   over the Dense layers. The flat layout, which is also the export
+//!   format: for each Dense layer in order, its weights (`inputs × outputs`,
+//!   row-major, as the original's `weights`), then its biases (`outputs`).
+//!   An exported slice can be a `const` array in flash and run with
+//!   [`Network`], on any target, with the same bits.
+//! - **inference scratch**, [`Network::scratch_len`]: two activation
+//!   buffers of `rows × widest layer`.
+//! - **training memory**, [`Model::training_len`], for micro-batches of up
+//!   to `M` rows: the gradients (as many as parameters), the optimizer's
+//!   state ([`crate::optimizers::Optimizer::state_len`]), one micro-batch
+//!   of inputs and of targets, one output buffer of `M × width` per Dense
+//!   layer and per activation that cannot run in place on the Dense output
+//!   before it (a built-in activation right after a Dense layer shares its
+//!   buffer), and two gradient buffers of `M × widest layer`. It does not
+//!   grow with the data set.
+//!
+//! ```
+//! use vanillanets::activations::ActivationKind;
+//! use vanillanets::layers::{Dense, Layer};
+//! use vanillanets::model::{Model, Network};
+//! use vanillanets::optimizers::{Adam, Optimizer};
+//!
+//! // AIfES's tutorial net: 3 inputs, 3 hidden (ReLU), 2 outputs (Softmax).
+//! const NET: [Layer; 4] = [
+//!     Layer::Dense(Dense::new(3, 3)),
+//!     Layer::Activation(ActivationKind::ReLU),
+//!     Layer::Dense(Dense::new(3, 2)),
+//!     Layer::Activation(ActivationKind::Softmax),
+//! ];
+//! const ADAM: Optimizer = Optimizer::Adam(Adam::DEFAULT);
+//! assert_eq!(Network::parameter_len(&NET) * 4, 80); // bytes
+//! // 20 gradients + 40 Adam moments + 3 inputs + 2 targets + 3 + 2 outputs + 2 × 3
+//! assert_eq!(Model::training_len(&NET, &ADAM, 1), 76);
+//! ```
+
+mod fit;
+mod train;
+
+pub use fit::{Control, Epoch, Fit, FitOptions, Shuffle, Stop};
+pub use train::Model;
+
+use crate::layers::{validate, Layer, Shape};
+use crate::shape::{check_len, elements};
+use crate::Error;
+
+/// Saturating `a · b`, for the `const fn` sizes (a model whose sizes
+/// overflow is refused when it is built).
+const fn mul(a: usize, b: usize) -> usize {
+    a.saturating_mul(b)
+}
+
+/// Saturating `a + b`.
+const fn add(a: usize, b: usize) -> usize {
+    a.saturating_add(b)
+}
+
+/// Whether layer `i` writes its own output buffer in training: every
+/// layer except a built-in activation right after a Dense layer, which runs
+/// in place on the Dense output (its backward needs only its own output).
+const fn owns_buffer(layers: &[Layer<'_>], i: usize) -> bool {
+    match (&layers[i], i.checked_sub(1)) {
+        (Layer::Activation(_), Some(before)) => !matches!(layers[before], Layer::Dense(_)),
+        _ => true,
+    }
+}
+
+/// The widest layer (inputs included) of the Dense layers.
+const fn max_width(layers: &[Layer<'_>]) -> usize {
+    let mut widest = 0;
+    let mut i = 0;
+    while i < layers.len() {
+        if let Layer::Dense(d) = &layers[i] {
+            if d.inputs() > widest {
+                widest = d.inputs();
+            }
+            if d.outputs() > widest {
+                widest = d.outputs();
+            }
+        }
+        i += 1;
+    }
+    widest
+}
+
+/// Where each layer's data sits, walked once over the list.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    /// The width the layer takes.
+    width_in: usize,
+    /// The width it gives.
+    width_out: usize,
+    /// Its first parameter in the flat slice (Dense layers).
+    params: usize,
+    /// Its output buffer, in rows of the layer-buffer region: the start
+    /// in units of "elements per row", so `× rows` gives the offset.
+    output: usize,
+    /// Where its input is: `None` for the model's input, else the output
+    /// offset (per row) of the layer before.
+    input: Option<usize>,
+}
+
+/// The place of layer `index` in a validated list.
+fn place(layers: &[Layer<'_>], shape: &Shape, index: usize) -> Place {
+    let mut width = shape.inputs;
+    let mut params = 0;
+    let mut next_buffer = 0;
+    let mut input = None;
+    let mut here = Place {
+        width_in: width,
+        width_out: width,
+        params: 0,
+        output: 0,
+        input: None,
+    };
+    for (i, layer) in layers.iter().enumerate().take(index.saturating_add(1)) {
+        let width_in = width;
+        let layer_params = params;
+        if let Layer::Dense(d) = layer {
+            width = d.outputs();
+            params += d.parameter_len().unwrap_or(0);
+        }
+        let output = if owns_buffer(layers, i) {
+            let at = next_buffer;
+            next_buffer += width;
+            at
+        } else {
+            input.unwrap_or(0)
+        };
+        here = Place {
+            width_in,
+            width_out: width,
+            params: layer_params,
+            output,
+            input,
+        };
+        input = Some(output);
+    }
+    here
+}
+
+/// A trained network, for inference only: the layers and their
+/// parameters, which can be a `const` array in flash.
+///
+/// [`predict`](Network::predict) runs the layers over two caller buffers
+/// of `rows × widest layer` ([`Network::scratch_len`]), each activation in
+/// place: the same bits as [`Model::predict`] on every target.
+///
+/// ```
+/// use vanillanets::activations::ActivationKind;
+/// use vanillanets::layers::{Dense, Layer};
+/// use vanillanets::model::Network;
+///
+/// const LAYERS: [Layer; 2] = [
+///     Layer::Dense(Dense::new(2, 1)),
+///     Layer::Activation(ActivationKind::Sigmoid),
+/// ];
+/// // Exported after training: weights (2 × 1), then the bias.
+/// const PARAMS: [f32; Network::parameter_len(&LAYERS)] = [4.0, -4.0, 0.0];
+/// let net = Network::new(&LAYERS, &PARAMS)?;
+///
+/// let mut scratch = [0.0_f32; Network::scratch_len(&LAYERS, 2)];
+/// let mut out = [0.0_f32; 2];
+/// net.predict(&[1.0, 0.0, 0.0, 1.0], 2, &mut scratch, &mut out)?;
+/// assert!(out[0] > 0.98 && out[1] < 0.02);
+/// # Ok::<(), vanillanets::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Network<'a> {
+    layers: &'a [Layer<'a>],
+    params: &'a [f32],
+    shape: Shape,
+}
+
+impl<'a> Network<'a> {
+    /// The parameters of `layers`: `Σ (inputs + 1) · outputs` over the
+    /// Dense layers (saturating).
+    #[must_use]
+    pub const fn parameter_len(layers: &[Layer<'_>]) -> usize {
+        let mut total = 0;
+        let mut i = 0;
+        while i < layers.len() {
+            if let Layer::Dense(d) = &layers[i] {
+                total = add(total, mul(add(d.inputs(), 1), d.outputs()));
+            }
+            i += 1;
+        }
+        total
+    }
+
+    /// The scratch [`predict`](Network::predict) needs for `rows` samples:
+    /// `2 · rows · widest layer` (saturating).
+    #[must_use]
+    pub const fn scratch_len(layers: &[Layer<'_>], rows: usize) -> usize {
+        mul(2, mul(rows, max_width(layers)))
+    }
+
+    /// The network of `layers` with `params` in the flat layout of
+    /// [`crate::model`].
+    ///
+    /// # Errors
+    /// [`Error::NoDenseLayer`], [`Error::LayerMismatch`] between
+    /// consecutive Dense layers, [`Error::EmptyShape`] for a Dense layer
+    /// with no inputs or outputs, [`Error::ShapeOverflow`], and
+    /// [`Error::LengthMismatch`] for `params`.
+    pub fn new(layers: &'a [Layer<'a>], params: &'a [f32]) -> Result<Self, Error> {
+        let shape = validate(layers)?;
+        check_len("params", shape.parameters, params.len())?;
+        Ok(Self {
+            layers,
+            params,
+            shape,
+        })
+    }
+
+    /// The input features per sample.
+    #[must_use]
+    pub fn inputs(&self) -> usize {
+        self.shape.inputs
+    }
+
+    /// The output features per sample.
+    #[must_use]
+    pub fn outputs(&self) -> usize {
+        self.shape.outputs
+    }
+
+    /// The outputs of `rows` samples of `inputs` into `output`
+    /// (`rows × outputs`), with `scratch` of at least
+    /// [`scratch_len`](Network::scratch_len) elements.
+    ///
+    /// # Errors
+    /// [`Error::ShapeOverflow`], [`Error::LengthMismatch`] for `inputs` or
+    /// `output`, [`Error::ArenaTooSmall`] for `scratch`. On error nothing is
+    /// written.
+    pub fn predict(
+        &self,
+        inputs: &[f32],
+        rows: usize,
+        scratch: &mut [f32],
+        output: &mut [f32],
+    ) -> Result<(), Error> {
+        let n_in = elements(rows, self.shape.inputs)?;
+        let n_out = elements(rows, self.shape.outputs)?;
+        let half = elements(rows, self.shape.max_width)?;
+        let needed = half.checked_mul(2).ok_or(Error::ShapeOverflow {
+            rows,
+            cols: self.shape.max_width,
+        })?;
+        check_len("inputs", n_in, inputs.len())?;
+        check_len("output", n_out, output.len())?;
+        if scratch.len() < needed {
+            return Err(Error::ArenaTooSmall {
+                needed,
+                given: scratch.len(),
+            });
+        }
+        let (mut current, rest) = scratch.split_at_mut(half);
+        let mut other = rest.get_mut(..half).unwrap_or(&mut []);
+        let mut width = self.shape.inputs;
+        let mut fresh = true; // the data is still in `inputs`
+        let mut params = self.params;
+        for layer in self.layers {
+            match layer {
+                Layer::Dense(d) => {
+                    let (weights, after) =
+                        params.split_at(d.weights_len().unwrap_or(0).min(params.len()));
+                    let (biases, after) = after.split_at(d.outputs().min(after.len()));
+                    params = after;
+                    let x = if fresh {
+                        inputs
+                    } else {
+                        current.get(..rows * width).unwrap_or(&[])
+                    };
+                    let y = other.get_mut(..rows * d.outputs()).unwrap_or(&mut []);
+                    d.forward_raw(x, weights, biases, y);
+                    core::mem::swap(&mut current, &mut other);
+                    width = d.outputs();
+                    fresh = false;
+                }
+                Layer::Activation(_) | Layer::Custom(_) => {
+                    let values = current.get_mut(..rows * width).unwrap_or(&mut []);
+                    if fresh {
+                        copy(inputs, values);
+                        fresh = false;
+                    }
+                    if let Some(a) = layer.activation() {
+                        a.forward_in_place(rows, width, values)?;
+                    }
+                }
+            }
+        }
+        copy(current.get(..n_out).unwrap_or(&[]), output);
+        Ok(())
+    }
+}
+
+/// `to = from` over the shorter of the two (callers pass equal lengths;
+/// unlike `copy_from_slice`, no panic path).
+#[inline]
+fn copy(from: &[f32], to: &mut [f32]) {
+    for (t, &f) in to.iter_mut().zip(from) {
+        *t = f;
+    }
+}
