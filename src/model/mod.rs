@@ -73,8 +73,13 @@ const fn add(a: usize, b: usize) -> usize {
 /// layer except a built-in activation right after a Dense layer, which runs
 /// in place on the Dense output (its backward needs only its own output).
 const fn owns_buffer(layers: &[Layer<'_>], i: usize) -> bool {
-    match (&layers[i], i.checked_sub(1)) {
-        (Layer::Activation(_), Some(before)) => !matches!(layers[before], Layer::Dense(_)),
+    // Guarded indexing (`get` is not a `const fn`): no bounds check
+    // survives, so no panic path.
+    if i == 0 || i >= layers.len() {
+        return true;
+    }
+    match (&layers[i], &layers[i - 1]) {
+        (Layer::Activation(_), Layer::Dense(_)) => false,
         _ => true,
     }
 }
@@ -269,7 +274,7 @@ impl<'a> Network<'a> {
                 given: scratch.len(),
             });
         }
-        let (mut current, rest) = scratch.split_at_mut(half);
+        let (mut current, rest) = scratch.split_at_mut(half.min(scratch.len()));
         let mut other = rest.get_mut(..half).unwrap_or(&mut []);
         let mut width = self.shape.inputs;
         let mut fresh = true; // the data is still in `inputs`

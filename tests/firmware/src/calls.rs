@@ -9,10 +9,17 @@ use core::hint::black_box as bb;
 use vanillanets::activations::{
     Activation, ActivationKind, Cache, Elementwise, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh,
 };
+use vanillanets::layers::{initialize, Dense, Distribution, Gradients, Init, Layer};
 use vanillanets::losses::{
     backward_path, clip, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, Labels, Loss,
     LossKind, MeanSquaredError, SoftmaxCrossEntropy, SparseCategoricalCrossEntropy,
 };
+use vanillanets::metrics::{
+    Accuracy, ConfusionMatrix, F1Score, Mae, Metric, Precision, R2Score, Recall, Rmse, Targets,
+};
+use vanillanets::model::{Control, FitOptions, Model, Network, Shuffle, Stop};
+use vanillanets::optimizers::{Adam, Optimizer, Sgd};
+use vanillanets::random::{Pcg32, Rng};
 use vanillanets::{math, ActivationBuffer, Error, LossBuffer};
 
 /// `&mut s[..len]` without a panic path (the harness must not add any).
@@ -192,11 +199,213 @@ fn scalars() -> bool {
         && math::sum(v.get(..bb(300)).unwrap_or(&[])) == 300.0
 }
 
+static SQUARE: Square = Square;
+
+/// A 2-3-3 net with a user-defined activation, and a 3-2 one.
+const NET: [Layer<'static>; 5] = [
+    Layer::Dense(Dense::new(2, 3)),
+    Layer::Activation(ActivationKind::ReLU),
+    Layer::Custom(&SQUARE),
+    Layer::Dense(Dense::new(3, 3)),
+    Layer::Activation(ActivationKind::Softmax),
+];
+const BAD: [Layer<'static>; 2] = [
+    Layer::Dense(Dense::new(2, 3)),
+    Layer::Dense(Dense::new(2, 1)),
+];
+
+fn layers_and_optimizers() -> bool {
+    let mut ok = true;
+    let d = bb(Dense::new(2, 2));
+    let (x, w, b) = (
+        bb([1.0_f32, 2.0]),
+        bb([0.5_f32, -1.0, 2.0, 0.0]),
+        bb([0.0_f32, 1.0]),
+    );
+    let mut y = [0.0_f32; 2];
+    ok &= d.forward(&x, &w, &b, bb(1), &mut y).is_ok();
+    let (mut dw, mut db, mut dx) = ([0.0_f32; 4], [0.0_f32; 2], [0.0_f32; 2]);
+    ok &= d
+        .backward_parameters(&x, &y, bb(1), Gradients::Accumulate, &mut dw, &mut db)
+        .is_ok();
+    ok &= d.backward_inputs(&w, &y, bb(1), &mut dx).is_ok();
+    ok &= d.forward(&x, &w, &b, bb(2), &mut y).is_err();
+    ok &= d.parameter_len() == Some(6) && d.weights_len() == Some(4);
+
+    for opt in [
+        Sgd::new(bb(0.1), bb(0.01), bb(0.9)).map(Optimizer::from),
+        Sgd::new(bb(0.1), 0.0, 0.0).map(Optimizer::from),
+        Adam::new(bb(0.01), bb(0.001), 1e-7, 0.9, 0.999).map(Optimizer::from),
+        Ok(Optimizer::from(Adam::default())),
+        Ok(Optimizer::from(Sgd::default())),
+    ] {
+        let Ok(opt) = opt else { return false };
+        let mut p = bb([1.0_f32; 4]);
+        let mut state = [0.0_f32; 8];
+        let len = opt.state_len(4);
+        ok &= opt.step(bb(3), &w, part(&mut state, len), &mut p).is_ok();
+        ok &= opt.learning_rate(bb(2)) > 0.0;
+    }
+    ok &= Sgd::new(bb(-1.0), 0.0, 0.0).is_err() && Adam::new(0.1, 0.0, 0.0, 0.9, 0.9).is_err();
+
+    let mut rng = Pcg32::new(bb(5));
+    ok &= rng.below(bb(7)) < 7 && rng.next_f64() < 1.0;
+    let mut params = [0.0_f32; Network::parameter_len(&NET)];
+    ok &= initialize(
+        &NET,
+        &mut params,
+        Init::Auto,
+        Distribution::Normal,
+        bb(0.0),
+        &mut rng,
+    )
+    .is_ok();
+    ok &= initialize(
+        &NET,
+        &mut params,
+        Init::Xavier,
+        Distribution::Uniform,
+        0.1,
+        &mut rng,
+    )
+    .is_ok();
+    ok &= initialize(
+        &BAD,
+        &mut params,
+        Init::He,
+        Distribution::Normal,
+        0.0,
+        &mut rng,
+    )
+    .is_err();
+    ok
+}
+
+fn metrics() -> bool {
+    let p = bb([0.7_f32, 0.2, 0.1, 0.1, 0.2, 0.7]);
+    let t = bb([0_usize, 2]);
+    let values = bb([0.5_f32, 0.1, 0.2, 0.1, 0.3, 0.6]);
+    let mut ok = true;
+    let mut accuracy = Accuracy::new();
+    let mut precision = Precision::<3>::new();
+    let mut recall = Recall::<3>::new();
+    let mut f1 = F1Score::<3>::new();
+    let (mut r2, mut mae, mut rmse) = (R2Score::new(), Mae::new(), Rmse::new());
+    let all: [&mut dyn Metric; 7] = [
+        &mut accuracy,
+        &mut precision,
+        &mut recall,
+        &mut f1,
+        &mut r2,
+        &mut mae,
+        &mut rmse,
+    ];
+    for m in all {
+        for targets in [
+            Targets::Classes(&t),
+            Targets::Values(&values),
+            Targets::OneHot(&values),
+        ] {
+            let _ = m.check(targets, bb(2), bb(3));
+            let _ = m.observe(&p, targets, bb(2), bb(3));
+        }
+        ok &= !m.name().is_empty();
+        let _ = bb(m.result());
+        m.reset();
+    }
+    let cm = ConfusionMatrix::new(bb(3));
+    let mut matrix = [0_u32; 9];
+    ok &= cm
+        .update(&p, Targets::Classes(&t), bb(2), bb(3), &mut matrix)
+        .is_ok();
+    ok &= cm.used_classes(&matrix).is_ok();
+    ok
+}
+
+fn model() -> bool {
+    let x = bb([0.1_f32, 0.9, 0.8, 0.2, 0.5, 0.5, 0.3, 0.7, 0.9, 0.1]);
+    let classes = bb([0_usize, 1, 2, 0, 1]);
+    let mut ok = true;
+    let mut params = [0.1_f32; Network::parameter_len(&NET)];
+    let adam = Optimizer::from(Adam::default());
+    let mut memory = [0.0_f32; 128];
+    ok &= Model::training_len(&NET, &adam, 2) <= memory.len();
+    let Ok(mut model) = Model::new(
+        &NET,
+        bb(LossKind::SparseCategoricalCrossEntropy),
+        adam,
+        bb(2),
+        &mut params,
+        &mut memory,
+    ) else {
+        return false;
+    };
+    let mut order = [0_usize; 5];
+    let mut accuracy = Accuracy::new();
+    let fit = model.fit(
+        &x,
+        Targets::Classes(&classes),
+        bb(5),
+        FitOptions {
+            epochs: bb(2),
+            batch_size: Some(bb(3)),
+            shuffle: Some(Shuffle {
+                indices: &mut order,
+                seed: bb(1),
+            }),
+        },
+        &mut [&mut accuracy],
+        |e| {
+            let _ = bb(e.loss);
+            Control::Continue
+        },
+    );
+    ok &= fit.is_ok_and(|f| f.stop == Stop::Finished);
+    let mut out = [0.0_f32; 15];
+    ok &= model.predict(&x, bb(5), &mut out).is_ok();
+    ok &= model
+        .evaluate(&x, Targets::Classes(&classes), bb(5), &mut [&mut accuracy])
+        .is_ok();
+    ok &= model
+        .fit(
+            &x,
+            Targets::Classes(&classes),
+            bb(0),
+            FitOptions::epochs(1),
+            &mut [],
+            |_| Control::Stop,
+        )
+        .is_err();
+    let _ = bb((model.steps(), model.backward_path(), model.loss()));
+    let net = model.network();
+    let mut scratch = [0.0_f32; Network::scratch_len(&NET, 5)];
+    let mut again = [0.0_f32; 15];
+    ok &= net.predict(&x, bb(5), &mut scratch, &mut again).is_ok();
+    ok &= out == again;
+    let mut small = [0.0_f32; 4];
+    ok &= net.predict(&x, bb(5), &mut small, &mut again).is_err();
+    ok &= Network::new(&BAD, &[]).is_err();
+    let mut tiny = [0.0_f32; 4];
+    ok &= Model::new(
+        &NET,
+        LossKind::MeanSquaredError,
+        adam,
+        1,
+        part(&mut [0.0; 24], 24),
+        &mut tiny,
+    )
+    .is_err();
+    ok
+}
+
 /// Calls everything; true when every checked result is as expected.
 pub fn exercise() -> bool {
     let a = activations();
     let b = buffers();
     let c = losses();
     let d = scalars();
-    a & b & c & d
+    let e = layers_and_optimizers();
+    let f = metrics();
+    let g = model();
+    a & b & c & d & e & f & g
 }
