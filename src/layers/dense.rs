@@ -99,7 +99,7 @@ impl Dense {
     /// returns `(rows × inputs, rows × outputs)`.
     fn check(
         &self,
-        weights: Option<&[f32]>,
+        weights: Option<(&'static str, &[f32])>,
         rows: usize,
         x: (&'static str, usize),
         y: (&'static str, usize),
@@ -110,8 +110,8 @@ impl Dense {
             rows: self.inputs,
             cols: self.outputs,
         })?;
-        if let Some(w) = weights {
-            check_len("weights", weights_len, w.len())?;
+        if let Some((name, w)) = weights {
+            check_len(name, weights_len, w.len())?;
         }
         check_len(x.0, n_in, x.1)?;
         check_len(y.0, n_out, y.1)?;
@@ -134,7 +134,7 @@ impl Dense {
         output: &mut [f32],
     ) -> Result<(), Error> {
         self.check(
-            Some(weights),
+            Some(("weights", weights)),
             rows,
             ("inputs", inputs.len()),
             ("output", output.len()),
@@ -178,7 +178,7 @@ impl Dense {
         dbiases: &mut [f32],
     ) -> Result<(), Error> {
         self.check(
-            Some(dweights),
+            Some(("dweights", dweights)),
             rows,
             ("inputs", inputs.len()),
             ("dvalues", dvalues.len()),
@@ -228,7 +228,7 @@ impl Dense {
         dinputs: &mut [f32],
     ) -> Result<(), Error> {
         self.check(
-            Some(weights),
+            Some(("weights", weights)),
             rows,
             ("dinputs", dinputs.len()),
             ("dvalues", dvalues.len()),

@@ -78,10 +78,10 @@ const fn owns_buffer(layers: &[Layer<'_>], i: usize) -> bool {
     if i == 0 || i >= layers.len() {
         return true;
     }
-    match (&layers[i], &layers[i - 1]) {
-        (Layer::Activation(_), Layer::Dense(_)) => false,
-        _ => true,
-    }
+    !matches!(
+        (&layers[i], &layers[i - 1]),
+        (Layer::Activation(_), Layer::Dense(_))
+    )
 }
 
 /// The widest layer (inputs included) of the Dense layers.

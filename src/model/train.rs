@@ -299,7 +299,7 @@ impl<'a> Model<'a> {
         }
         let view = self.metric_targets(targets);
         for m in metrics {
-            m.check(view, rows, self.shape.outputs)?;
+            metric_view(&**m, view, rows, self.shape.outputs)?;
         }
         Ok(())
     }
@@ -568,7 +568,9 @@ impl<'a> Model<'a> {
         };
         for metric in metrics.iter_mut() {
             // Checked before training: the chunk is always accepted.
-            let _ = metric.observe(y, view, m, width_out);
+            if let Ok(view) = metric_view(&**metric, view, m, width_out) {
+                let _ = metric.observe(y, view, m, width_out);
+            }
         }
         sum
     }
@@ -712,6 +714,29 @@ fn forward(
                 }
             }
         }
+    }
+}
+
+/// The form in which `metric` takes the model's targets: `view` if it
+/// accepts it, else, for float targets (`Values`, `rows × cols`), the same
+/// rows as `OneHot`, one class per row by argmax, as the original's
+/// `_to_labels` reads 2-D targets for the classification metrics (BCE with
+/// several outputs, MSE on one-hot rows). The regression metrics take the
+/// values themselves. On refusal, the more telling of the two errors.
+fn metric_view<'t>(
+    metric: &dyn Metric,
+    view: Targets<'t>,
+    rows: usize,
+    cols: usize,
+) -> Result<Targets<'t>, Error> {
+    match (view, metric.check(view, rows, cols)) {
+        (_, Ok(())) => Ok(view),
+        (Targets::Values(t), Err(e)) => match metric.check(Targets::OneHot(t), rows, cols) {
+            Ok(()) => Ok(Targets::OneHot(t)),
+            Err(Error::UnsupportedTargets) => Err(e),
+            Err(other) => Err(other),
+        },
+        (_, Err(e)) => Err(e),
     }
 }
 
