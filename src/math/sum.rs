@@ -25,17 +25,34 @@
 /// Up to this many elements, one block of eight partial sums.
 const BLOCK: usize = 128;
 
+/// A float the tree adds: `f32` (every sum of the crate) or `f64` (the
+/// metrics' means of per-class `float64` scores, as `np.mean` sums them).
+pub(crate) trait Summand:
+    Copy + core::ops::Add<Output = Self> + core::ops::AddAssign
+{
+    /// `0.0`.
+    const ZERO: Self;
+}
+
+impl Summand for f32 {
+    const ZERO: Self = 0.0;
+}
+
+impl Summand for f64 {
+    const ZERO: Self = 0.0;
+}
+
 /// Where the summands come from, in index order. Past the end, both give
 /// `0.0` (callers pass the true length, so that never happens).
-trait Summands {
-    fn next8(&mut self) -> [f32; 8];
-    fn next1(&mut self) -> f32;
+trait Summands<T> {
+    fn next8(&mut self) -> [T; 8];
+    fn next1(&mut self) -> T;
 }
 
 /// A slice, consumed from the front.
 struct Slice<'a>(&'a [f32]);
 
-impl Summands for Slice<'_> {
+impl Summands<f32> for Slice<'_> {
     #[inline(always)]
     fn next8(&mut self) -> [f32; 8] {
         match self.0.split_first_chunk::<8>() {
@@ -62,7 +79,7 @@ impl Summands for Slice<'_> {
 /// The products `a_i · b_i` of two slices, consumed from the front.
 struct Products<'a>(&'a [f32], &'a [f32]);
 
-impl Summands for Products<'_> {
+impl Summands<f32> for Products<'_> {
     #[inline(always)]
     fn next8(&mut self) -> [f32; 8] {
         match (
@@ -98,23 +115,23 @@ impl Summands for Products<'_> {
 /// An iterator of computed values.
 struct Values<I>(I);
 
-impl<I: Iterator<Item = f32>> Summands for Values<I> {
+impl<T: Summand, I: Iterator<Item = T>> Summands<T> for Values<I> {
     #[inline(always)]
-    fn next8(&mut self) -> [f32; 8] {
+    fn next8(&mut self) -> [T; 8] {
         core::array::from_fn(|_| self.next1())
     }
 
     #[inline(always)]
-    fn next1(&mut self) -> f32 {
-        self.0.next().unwrap_or(0.0)
+    fn next1(&mut self) -> T {
+        self.0.next().unwrap_or(T::ZERO)
     }
 }
 
 /// The next `n` summands, summed as NumPy does.
 #[inline]
-fn pairwise<S: Summands>(s: &mut S, n: usize) -> f32 {
+fn pairwise<T: Summand, S: Summands<T>>(s: &mut S, n: usize) -> T {
     if n < 8 {
-        let mut res = 0.0_f32;
+        let mut res = T::ZERO;
         for _ in 0..n {
             res += s.next1();
         }
@@ -127,7 +144,8 @@ fn pairwise<S: Summands>(s: &mut S, n: usize) -> f32 {
                 *r += b;
             }
         }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        let [r0, r1, r2, r3, r4, r5, r6, r7] = r;
+        let mut res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
         for _ in 0..n % 8 {
             res += s.next1();
         }
@@ -169,10 +187,10 @@ pub fn sum(x: &[f32]) -> f32 {
 
 /// [`sum`] of the first `n` values of an iterator, computed as they are
 /// needed (missing values count as `0.0`). The same bits as [`sum`] of the
-/// same values.
+/// same values; in `f64`, the bits of `np.sum` on `float64`.
 #[inline]
-pub(crate) fn sum_of(n: usize, values: impl Iterator<Item = f32>) -> f32 {
-    0.0 + pairwise(&mut Values(values), n)
+pub(crate) fn sum_of<T: Summand>(n: usize, values: impl Iterator<Item = T>) -> T {
+    T::ZERO + pairwise(&mut Values(values), n)
 }
 
 /// `Σ a_i · b_i` over the shorter of the two slices: each product rounded

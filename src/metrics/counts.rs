@@ -2,6 +2,7 @@
 //! them into the original's values.
 
 use super::labels::{check_classes, label_pairs, validate, Targets};
+use crate::math::sum_of;
 use crate::Error;
 
 /// The `1e-7` added to the denominators of Precision, Recall and F1, as the
@@ -267,11 +268,11 @@ impl<const C: usize> ClassCounts<C> {
             }
             Averaging::Macro => {
                 let classes = self.classes_present();
-                let mut scores = self.present().map(|c| {
+                let scores = self.present().map(|c| {
                     let tp = self.true_positives.get(c).copied().unwrap_or(0);
                     score(tp, totals.get(c).copied().unwrap_or(0))
                 });
-                pairwise_f64(classes, &mut scores) / classes as f64
+                sum_of(classes, scores) / classes as f64
             }
         })
     }
@@ -292,89 +293,9 @@ fn bump(count: Option<&mut u64>) {
     }
 }
 
-/// The next `n` values summed by NumPy's pairwise summation, the order of
-/// `np.sum` on a contiguous `float64` array: the tree of
-/// [`crate::math::sum`], in `f64`. Missing values count as `0.0`.
-fn pairwise_f64(n: usize, values: &mut impl Iterator<Item = f64>) -> f64 {
-    let mut next = || values.next().unwrap_or(0.0);
-    if n < 8 {
-        let mut res = 0.0;
-        for _ in 0..n {
-            res += next();
-        }
-        res
-    } else if n <= 128 {
-        let mut r: [f64; 8] = core::array::from_fn(|_| next());
-        for _ in 1..n / 8 {
-            for r in r.iter_mut() {
-                *r += next();
-            }
-        }
-        let [r0, r1, r2, r3, r4, r5, r6, r7] = r;
-        let mut res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-        for _ in 0..n % 8 {
-            res += next();
-        }
-        res
-    } else {
-        let half = n / 2;
-        let half = half - half % 8;
-        let low = pairwise_f64(half, values);
-        low + pairwise_f64(n - half, values)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// NumPy's pairwise sum written by index, as in `loops_utils.h.src`.
-    fn reference(a: &[f64]) -> f64 {
-        let n = a.len();
-        if n < 8 {
-            a.iter().fold(0.0, |s, &v| s + v)
-        } else if n <= 128 {
-            let mut r = [0.0_f64; 8];
-            r.copy_from_slice(&a[..8]);
-            let mut i = 8;
-            while i < n - n % 8 {
-                for j in 0..8 {
-                    r[j] += a[i + j];
-                }
-                i += 8;
-            }
-            let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-            while i < n {
-                res += a[i];
-                i += 1;
-            }
-            res
-        } else {
-            let mut h = n / 2;
-            h -= h % 8;
-            reference(&a[..h]) + reference(&a[h..])
-        }
-    }
-
-    #[test]
-    fn pairwise_f64_is_numpys_tree() {
-        let mut x = [0.0_f64; 700];
-        let mut s = 0x9e37_79b9_7f4a_7c15_u64;
-        for v in x.iter_mut() {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            *v = (s >> 11) as f64 * 2f64.powi((s % 61) as i32 - 83);
-        }
-        for n in 0..x.len() {
-            let a = &x[..n];
-            assert_eq!(
-                pairwise_f64(n, &mut a.iter().copied()).to_bits(),
-                reference(a).to_bits(),
-                "n = {n}"
-            );
-        }
-    }
 
     #[test]
     fn counts_saturate() {

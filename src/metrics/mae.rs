@@ -1,6 +1,6 @@
 //! The original `vanillanets.metrics.MAE`, streaming.
 
-use super::residuals::{sum_abs, validate, Total};
+use super::residuals::{sum_abs, Total};
 use crate::Error;
 
 /// Mean absolute error over every element, `mean(|y - p|)`: the original's
@@ -63,11 +63,7 @@ impl Mae {
         rows: usize,
         cols: usize,
     ) -> Result<(), Error> {
-        let n = validate(predictions, targets, rows, cols)?;
-        if n > 0 {
-            self.total.add(sum_abs(predictions, targets), n);
-        }
-        Ok(())
+        self.total.update(predictions, targets, rows, cols, sum_abs)
     }
 
     /// `mean(|y - p|)` in `f32`; `None` before the first element (the

@@ -66,10 +66,22 @@ impl Total {
         }
     }
 
-    /// Adds the `f32` sum of `n` elements.
-    pub(crate) fn add(&mut self, sum: f32, n: usize) {
-        self.sum += f64::from(sum);
-        self.elements = self.elements.saturating_add(n as u64);
+    /// Validates a `rows × cols` batch, then adds `sum(predictions,
+    /// targets)` (its `f32` total) for its elements.
+    pub(crate) fn update(
+        &mut self,
+        predictions: &[f32],
+        targets: &[f32],
+        rows: usize,
+        cols: usize,
+        sum: fn(&[f32], &[f32]) -> f32,
+    ) -> Result<(), Error> {
+        let n = validate(predictions, targets, rows, cols)?;
+        if n > 0 {
+            self.sum += f64::from(sum(predictions, targets));
+            self.elements = self.elements.saturating_add(n as u64);
+        }
+        Ok(())
     }
 
     /// The mean, `None` before the first element.

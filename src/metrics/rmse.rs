@@ -1,6 +1,6 @@
 //! The original `vanillanets.metrics.RMSE`, streaming.
 
-use super::residuals::{sum_squares, validate, Total};
+use super::residuals::{sum_squares, Total};
 use crate::Error;
 
 /// Root mean squared error over every element, `sqrt(mean((y - p)²))`: the
@@ -63,11 +63,8 @@ impl Rmse {
         rows: usize,
         cols: usize,
     ) -> Result<(), Error> {
-        let n = validate(predictions, targets, rows, cols)?;
-        if n > 0 {
-            self.total.add(sum_squares(predictions, targets), n);
-        }
-        Ok(())
+        self.total
+            .update(predictions, targets, rows, cols, sum_squares)
     }
 
     /// `sqrt(mean((y - p)²))` in `f32`; `None` before the first element
