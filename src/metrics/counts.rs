@@ -278,6 +278,45 @@ impl<const C: usize> ClassCounts<C> {
     }
 }
 
+/// The `new`, `update` and `counts` of a metric that wraps
+/// `ClassCounts<C>` in a field `counts` (Precision, Recall, F1Score).
+macro_rules! over_counts {
+    ($metric:ident) => {
+        impl<const C: usize> $metric<C> {
+            /// No samples yet; usable in a `static`.
+            #[must_use]
+            pub const fn new() -> Self {
+                Self {
+                    counts: ClassCounts::new(),
+                }
+            }
+
+            /// Counts a `rows × cols` batch ([`ClassCounts::update`]).
+            ///
+            /// # Errors
+            /// As [`ClassCounts::update`]: shape, lengths, and
+            /// [`Error::LabelOutOfRange`](crate::Error::LabelOutOfRange) for a
+            /// label `>= C`; on `Err` nothing changes.
+            pub fn update(
+                &mut self,
+                predictions: &[f32],
+                targets: Targets<'_>,
+                rows: usize,
+                cols: usize,
+            ) -> Result<(), crate::Error> {
+                self.counts.update(predictions, targets, rows, cols)
+            }
+
+            /// The counts behind it.
+            #[must_use]
+            pub const fn counts(&self) -> &ClassCounts<C> {
+                &self.counts
+            }
+        }
+    };
+}
+pub(crate) use over_counts;
+
 /// `tp / (total + 1e-7)` with the integer `total = tp + fp` (or `tp + fn`)
 /// converted once: the original's `tp / (tp + fp + 1e-7)` on int64 counts.
 #[inline]

@@ -1,7 +1,7 @@
 //! The original `vanillanets.metrics.F1Score`, streaming.
 
+use super::counts::over_counts;
 use super::{ClassCounts, Targets};
-use crate::Error;
 
 /// The original's `F1Score`, accumulated over any number of
 /// [`update`](Self::update) calls, for labels below `C`:
@@ -30,40 +30,12 @@ pub struct F1Score<const C: usize> {
     counts: ClassCounts<C>,
 }
 
+over_counts!(F1Score);
+
 impl<const C: usize> F1Score<C> {
-    /// No samples yet; usable in a `static`.
-    #[must_use]
-    pub const fn new() -> Self {
-        Self {
-            counts: ClassCounts::new(),
-        }
-    }
-
-    /// Counts a `rows × cols` batch ([`ClassCounts::update`]).
-    ///
-    /// # Errors
-    /// As [`ClassCounts::update`]: shape, lengths, and
-    /// [`Error::LabelOutOfRange`] for a label `>= C`; on `Err` nothing
-    /// changes.
-    pub fn update(
-        &mut self,
-        predictions: &[f32],
-        targets: Targets<'_>,
-        rows: usize,
-        cols: usize,
-    ) -> Result<(), Error> {
-        self.counts.update(predictions, targets, rows, cols)
-    }
-
     /// The F1 score ([`ClassCounts::f1`]); `None` before the first sample.
     #[must_use]
     pub fn value(&self) -> Option<f64> {
         self.counts.f1()
-    }
-
-    /// The counts behind it.
-    #[must_use]
-    pub const fn counts(&self) -> &ClassCounts<C> {
-        &self.counts
     }
 }

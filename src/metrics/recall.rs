@@ -1,7 +1,7 @@
 //! The original `vanillanets.metrics.Recall`, streaming.
 
+use super::counts::over_counts;
 use super::{ClassCounts, Targets};
-use crate::Error;
 
 /// The original's `Recall`, accumulated over any number of
 /// [`update`](Self::update) calls, for labels below `C`.
@@ -34,41 +34,13 @@ pub struct Recall<const C: usize> {
     counts: ClassCounts<C>,
 }
 
+over_counts!(Recall);
+
 impl<const C: usize> Recall<C> {
-    /// No samples yet; usable in a `static`.
-    #[must_use]
-    pub const fn new() -> Self {
-        Self {
-            counts: ClassCounts::new(),
-        }
-    }
-
-    /// Counts a `rows × cols` batch ([`ClassCounts::update`]).
-    ///
-    /// # Errors
-    /// As [`ClassCounts::update`]: shape, lengths, and
-    /// [`Error::LabelOutOfRange`] for a label `>= C`; on `Err` nothing
-    /// changes.
-    pub fn update(
-        &mut self,
-        predictions: &[f32],
-        targets: Targets<'_>,
-        rows: usize,
-        cols: usize,
-    ) -> Result<(), Error> {
-        self.counts.update(predictions, targets, rows, cols)
-    }
-
     /// The recall ([`ClassCounts::recall`]); `None` before the first
     /// sample.
     #[must_use]
     pub fn value(&self) -> Option<f64> {
         self.counts.recall()
-    }
-
-    /// The counts behind it.
-    #[must_use]
-    pub const fn counts(&self) -> &ClassCounts<C> {
-        &self.counts
     }
 }
