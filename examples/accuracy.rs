@@ -1,18 +1,33 @@
-//! Exhaustive accuracy sweep of the scalar functions behind the activations.
+//! Exhaustive accuracy sweep of the scalar functions behind the activations,
+//! the crate's one sweep of all 2³² inputs.
 //!
-//! - `math::exp` against `libm::expf` (bit distance, must be 0 by default and
-//!   at most 1 ULP with the `fast-math` feature) and against `f64::exp`;
+//! - `math::exp` against `libm::expf` (distance in steps, which must be 0 by
+//!   default and at most 1 with the `fast-math` feature; how many inputs
+//!   differ; NaN, `±inf`, `0` and subnormal results at exactly the same
+//!   inputs) and against `f64::exp`;
 //! - `math::sigmoid` against `1 / (1 + exp(-x))` in f64 and `math::tanh`
-//!   against `f64::tanh`, over all 2³² `f32` bit patterns;
-//! - the exact thresholds where Sigmoid is `0` / `1` and Tanh is `±1`, and
-//!   NaN for every NaN bit pattern;
+//!   against `f64::tanh`, over all 2³² `f32` bit patterns, beside the same
+//!   measure of the default path's formulas (`libm::expf`,
+//!   `1 / (1 + libm::expf(-x))`, `libm::tanhf`), which the `fast-math`
+//!   build replaces;
+//! - the functions evaluated over slices, as the kernels call them
+//!   (vectorised with `fast-math`), and the `Sigmoid` and `Tanh` kernels
+//!   themselves, equal to the scalar calls bit for bit (NaN payloads aside);
+//! - the exact thresholds where Sigmoid is `0` / `1` and Tanh is `±1`,
+//!   monotonicity between adjacent inputs, and NaN for every NaN bit
+//!   pattern;
 //! - `Softmax` over every pair / triple of a dense grid of values against an
 //!   f64 softmax of the same `f32` inputs.
 //!
 //! It prints a markdown table and exits non-zero if any bound below fails.
+//! The bounds are `vanillanets_test::Bounds` (`tests/support`), the ones
+//! `tests/accuracy.rs` and the fuzz harness hold the crate to.
 //!
-//! Run: `cargo run --release --example accuracy` (two threads, a few
-//! minutes).
+//! ```sh
+//! cargo run --release --example accuracy                        # 5 to 10 minutes on 2 cores
+//! cargo run --release --example accuracy --features fast-math
+//! cargo run --release --example accuracy -- --quick             # every 61st block: seconds
+//! ```
 //!
 //! ULP error: `|y - r| / ulp(r)`, where `r` is the f64 reference (not
 //! rounded) and `ulp(r)` is the spacing of the `f32` values in the binade of
@@ -21,23 +36,19 @@
 //! `r` rounded to `f32` (infinities included) has error at most 0.5.
 
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use vanillanets::activations::{Activation, Softmax};
+use vanillanets::activations::{Activation, Sigmoid, Softmax, Tanh};
 use vanillanets::math;
+use vanillanets_test::bits::{next_up, same};
+use vanillanets_test::bounds::{softmax_rel_bound, softmax_sum_bound, SOFTMAX_ABS_FLOOR};
+use vanillanets_test::numpy::{softmax64, softmax_row_is_nan};
+use vanillanets_test::ulp::{class, steps, ulp_err, MIN_NORMAL};
+use vanillanets_test::Bounds;
 
-#[path = "../tests/common/ulp.rs"]
-mod ulp;
-use ulp::{steps, ulp_err, MIN_NORMAL, U};
-#[path = "../tests/common/bounds.rs"]
-mod bounds;
-use bounds::*;
-
-// ---------------------------------------------------------------------------
-// The bounds this sweep measured live in tests/common/bounds.rs (shared with
-// tests/accuracy.rs and the fuzz harness); here, Softmax's margins only.
-// ---------------------------------------------------------------------------
+/// The figures of this build (`fast-math` or not).
+const BOUNDS: Bounds = Bounds::of(cfg!(feature = "fast-math"));
 
 /// Softmax: each output's relative error over the documented bound
 /// `(|x_j - m| + k + 4) · u` must stay at most this (outputs `>= 2⁻¹²⁶`).
@@ -45,9 +56,28 @@ const SOFTMAX_MAX_REL_OVER_BOUND: f64 = 1.0;
 /// Softmax: `|Σ y - 1|` over the documented `k · 2u` must stay at most this.
 const SOFTMAX_MAX_SUM_OVER_BOUND: f64 = 1.0;
 
+const USAGE: &str = "\
+usage: cargo run --release --example accuracy [--features fast-math] -- [options]
+
+  (none)         all 2^32 inputs, Softmax on 2000-value pairs and 150-value
+                 triples: 5 to 10 minutes on 2 cores
+  --quick        every 61st block of 2^16 inputs plus the blocks of the
+                 thresholds and of the known worst inputs (about 1/60 of
+                 the inputs), Softmax on smaller grids: seconds; the same
+                 checks, on the sample
+  --threads N    worker threads (default 2)
+  -h, --help     this text";
+
 // ---------------------------------------------------------------------------
-// The exhaustive sweep of exp, sigmoid and tanh
+// The sweep of exp, sigmoid and tanh
 // ---------------------------------------------------------------------------
+
+/// The unit of work: blocks of 2¹⁶ consecutive bit patterns.
+const BLOCK_BITS: u32 = 16;
+const BLOCK: usize = 1 << BLOCK_BITS;
+const BLOCKS: u32 = 1 << (32 - BLOCK_BITS);
+/// `--quick` sweeps every this many-th block.
+const QUICK_STRIDE: usize = 61;
 
 /// A maximum and the input where it occurs.
 #[derive(Clone, Copy, Debug, Default)]
@@ -99,30 +129,72 @@ impl Range {
     }
 }
 
+/// One function's errors against its f64 reference `r`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Errors {
+    /// ULP error, everywhere.
+    ulp: Max,
+    /// ULP error where `|r| >= 2⁻¹²⁶`.
+    ulp_normal: Max,
+    /// Absolute error where `|r|` is within the `f32` range.
+    abs: Max,
+    /// Absolute error where `|r| < 2⁻¹²⁶`.
+    abs_subnormal: Max,
+}
+
+impl Errors {
+    fn see(&mut self, y: f32, r: f64, x: f32) {
+        let u = ulp_err(y, r);
+        let abs = (f64::from(y) - r).abs();
+        self.ulp.see(u, x);
+        if r.abs() >= MIN_NORMAL {
+            self.ulp_normal.see(u, x);
+        } else {
+            self.abs_subnormal.see(abs, x);
+        }
+        if r.abs() <= f64::from(f32::MAX) {
+            self.abs.see(abs, x);
+        }
+    }
+    fn merge(&mut self, o: &Errors) {
+        self.ulp.merge(o.ulp);
+        self.ulp_normal.merge(o.ulp_normal);
+        self.abs.merge(o.abs);
+        self.abs_subnormal.merge(o.abs_subnormal);
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 struct Sweep {
     inputs: u64,
     nan_inputs: u64,
     /// NaN out for a non-NaN in, or a number out for a NaN in.
     nan_mismatches: u64,
+    /// The slice loop or a kernel differs from the scalar call.
+    kernel_mismatches: u64,
+    kernel_mismatch_at: f32,
     exp_steps_vs_libm: u64,
     exp_steps_at: f32,
-    exp_ulp: Max,
-    exp_abs: Max,
+    /// Inputs (not NaN) where `exp` and `libm::expf` differ at all.
+    exp_differ: u64,
+    /// Inputs where one of `exp`, `libm::expf` is NaN, infinite, zero or
+    /// subnormal and the other is not the same.
+    exp_class_mismatches: u64,
+    exp: Errors,
+    sig: Errors,
+    tanh: Errors,
+    /// The default path's formulas (`libm`), for comparison.
+    libm_exp: Errors,
+    libm_sig: Errors,
+    libm_tanh: Errors,
     exp_finite: Range,
     exp_nonzero: Range,
-    sig_ulp_normal: Max,
-    sig_ulp_all: Max,
-    sig_abs: Max,
-    sig_abs_subnormal: Max,
     sig_out_of_range: u64,
     sig_one: Range,
     sig_not_one: Range,
     sig_zero: Range,
     sig_not_zero: Range,
     sig_not_monotone: u64,
-    tanh_ulp: Max,
-    tanh_abs: Max,
     tanh_out_of_range: u64,
     tanh_not_odd: u64,
     tanh_one: Range,
@@ -132,31 +204,56 @@ struct Sweep {
     tanh_not_monotone: u64,
 }
 
+/// One block's inputs, `exp` of them by a slice loop, and the Sigmoid and
+/// Tanh kernels' outputs.
+struct Buffers {
+    x: Vec<f32>,
+    exp: Vec<f32>,
+    sigmoid: Vec<f32>,
+    tanh: Vec<f32>,
+}
+
+impl Buffers {
+    fn new() -> Self {
+        let z = || vec![0.0_f32; BLOCK];
+        Buffers {
+            x: z(),
+            exp: z(),
+            sigmoid: z(),
+            tanh: z(),
+        }
+    }
+}
+
 impl Sweep {
     fn merge(&mut self, o: &Sweep) {
         self.inputs += o.inputs;
         self.nan_inputs += o.nan_inputs;
         self.nan_mismatches += o.nan_mismatches;
+        if o.kernel_mismatches > 0 {
+            self.kernel_mismatch_at = o.kernel_mismatch_at;
+        }
+        self.kernel_mismatches += o.kernel_mismatches;
         if o.exp_steps_vs_libm > self.exp_steps_vs_libm {
             self.exp_steps_vs_libm = o.exp_steps_vs_libm;
             self.exp_steps_at = o.exp_steps_at;
         }
-        self.exp_ulp.merge(o.exp_ulp);
-        self.exp_abs.merge(o.exp_abs);
+        self.exp_differ += o.exp_differ;
+        self.exp_class_mismatches += o.exp_class_mismatches;
+        self.exp.merge(&o.exp);
+        self.sig.merge(&o.sig);
+        self.tanh.merge(&o.tanh);
+        self.libm_exp.merge(&o.libm_exp);
+        self.libm_sig.merge(&o.libm_sig);
+        self.libm_tanh.merge(&o.libm_tanh);
         self.exp_finite.merge(o.exp_finite);
         self.exp_nonzero.merge(o.exp_nonzero);
-        self.sig_ulp_normal.merge(o.sig_ulp_normal);
-        self.sig_ulp_all.merge(o.sig_ulp_all);
-        self.sig_abs.merge(o.sig_abs);
-        self.sig_abs_subnormal.merge(o.sig_abs_subnormal);
         self.sig_out_of_range += o.sig_out_of_range;
         self.sig_one.merge(o.sig_one);
         self.sig_not_one.merge(o.sig_not_one);
         self.sig_zero.merge(o.sig_zero);
         self.sig_not_zero.merge(o.sig_not_zero);
         self.sig_not_monotone += o.sig_not_monotone;
-        self.tanh_ulp.merge(o.tanh_ulp);
-        self.tanh_abs.merge(o.tanh_abs);
         self.tanh_out_of_range += o.tanh_out_of_range;
         self.tanh_not_odd += o.tanh_not_odd;
         self.tanh_one.merge(o.tanh_one);
@@ -166,23 +263,51 @@ impl Sweep {
         self.tanh_not_monotone += o.tanh_not_monotone;
     }
 
-    /// Every bit pattern in `bits` (all of one sign, in increasing order).
-    fn run(&mut self, bits: std::ops::Range<u64>) {
-        // Within one sign, increasing bits walk |x| upwards.
-        let negative = bits.start >= 0x8000_0000;
-        let mut prev: Option<(f32, f32)> = None;
-        for b in bits {
-            let x = f32::from_bits(b as u32);
+    /// Every bit pattern of block `block` (all of one sign, in increasing
+    /// order).
+    fn run(&mut self, block: u32, buf: &mut Buffers) {
+        let start = block << BLOCK_BITS;
+        for (i, x) in buf.x.iter_mut().enumerate() {
+            *x = f32::from_bits(start + i as u32);
+        }
+        // The functions over slices, as the kernels call them (vectorised
+        // with `fast-math`): `exp` in a plain loop (Softmax calls it so, on
+        // `x - max`), `sigmoid` and `tanh` by their kernels.
+        for (e, &x) in buf.exp.iter_mut().zip(&buf.x) {
+            *e = math::exp(x);
+        }
+        Sigmoid
+            .forward(&buf.x, 1, BLOCK, &mut buf.sigmoid)
+            .expect("valid shape");
+        Tanh.forward(&buf.x, 1, BLOCK, &mut buf.tanh)
+            .expect("valid shape");
+
+        // Within one sign, increasing bits walk |x| upwards; the first
+        // input of a block is compared with the last of the block before.
+        let negative = start >= 0x8000_0000;
+        let mut prev: Option<(f32, f32)> = match start & 0x7fff_ffff {
+            0 => None,
+            _ => Some(f32::from_bits(start - 1))
+                .filter(|p| !p.is_nan())
+                .map(|p| (math::sigmoid(p), math::tanh(p))),
+        };
+        for i in 0..BLOCK {
+            let x = buf.x[i];
             self.inputs += 1;
             let e = math::exp(x);
             let s = math::sigmoid(x);
             let t = math::tanh(x);
+            if !(same(e, buf.exp[i]) && same(s, buf.sigmoid[i]) && same(t, buf.tanh[i])) {
+                self.kernel_mismatches += 1;
+                self.kernel_mismatch_at = x;
+            }
+            let lib_e = libm::expf(x);
+            self.see_exp_vs_libm(x, e, lib_e);
             if x.is_nan() {
                 self.nan_inputs += 1;
                 if !(e.is_nan() && s.is_nan() && t.is_nan()) {
                     self.nan_mismatches += 1;
                 }
-                self.see_exp_vs_libm(x, e);
                 prev = None;
                 continue;
             }
@@ -192,12 +317,8 @@ impl Sweep {
             let xd = f64::from(x);
 
             // exp
-            self.see_exp_vs_libm(x, e);
             let re = xd.exp();
-            self.exp_ulp.see(ulp_err(e, re), x);
-            if re <= f64::from(f32::MAX) {
-                self.exp_abs.see((f64::from(e) - re).abs(), x);
-            }
+            self.exp.see(e, re, x);
             if e.is_finite() {
                 self.exp_finite.see(x);
             }
@@ -207,15 +328,7 @@ impl Sweep {
 
             // sigmoid
             let rs = 1.0 / (1.0 + (-xd).exp());
-            let err = ulp_err(s, rs);
-            self.sig_ulp_all.see(err, x);
-            let abs = (f64::from(s) - rs).abs();
-            if rs >= MIN_NORMAL {
-                self.sig_ulp_normal.see(err, x);
-            } else {
-                self.sig_abs_subnormal.see(abs, x);
-            }
-            self.sig_abs.see(abs, x);
+            self.sig.see(s, rs, x);
             if !(0.0..=1.0).contains(&s) {
                 self.sig_out_of_range += 1;
             }
@@ -232,8 +345,7 @@ impl Sweep {
 
             // tanh
             let rt = xd.tanh();
-            self.tanh_ulp.see(ulp_err(t, rt), x);
-            self.tanh_abs.see((f64::from(t) - rt).abs(), x);
+            self.tanh.see(t, rt, x);
             if !(-1.0..=1.0).contains(&t) {
                 self.tanh_out_of_range += 1;
             }
@@ -251,6 +363,15 @@ impl Sweep {
                 self.tanh_not_minus_one.see(x);
             }
 
+            // the default path's formulas, which the default build runs
+            // (so there they are the errors above; exp is checked to be
+            // libm::expf bit for bit)
+            if BOUNDS.fast_math {
+                self.libm_exp.see(lib_e, re, x);
+                self.libm_sig.see(1.0 / (1.0 + libm::expf(-x)), rs, x);
+                self.libm_tanh.see(libm::tanhf(x), rt, x);
+            }
+
             // monotone in x: compare with the previous (smaller |x|) input
             if let Some((ps, pt)) = prev {
                 let (sig_ok, tanh_ok) = if negative {
@@ -265,32 +386,74 @@ impl Sweep {
         }
     }
 
-    fn see_exp_vs_libm(&mut self, x: f32, e: f32) {
-        let d = steps(e, libm::expf(x));
+    fn see_exp_vs_libm(&mut self, x: f32, e: f32, lib_e: f32) {
+        let d = steps(e, lib_e);
         if d > self.exp_steps_vs_libm {
             self.exp_steps_vs_libm = d;
             self.exp_steps_at = x;
         }
+        if !lib_e.is_nan() && d > 0 {
+            self.exp_differ += 1;
+        }
+        if class(e) != class(lib_e) {
+            self.exp_class_mismatches += 1;
+        }
     }
 }
 
-fn sweep_all(threads: u32) -> Sweep {
-    const CHUNK_BITS: u32 = 22;
-    const CHUNKS: u32 = 1 << (32 - CHUNK_BITS);
-    let next = AtomicU32::new(0);
+/// The blocks `--quick` sweeps: every `QUICK_STRIDE`-th, and those of the
+/// thresholds (and the float above each) and of the known worst inputs.
+fn quick_blocks() -> Vec<u32> {
+    let b = BOUNDS;
+    let at = [
+        b.sigmoid_zero_up_to,
+        b.sigmoid_one_from,
+        b.tanh_one_from,
+        -b.tanh_one_from,
+        -16.635_704,  // sigmoid's worst ULP error
+        0.233_295_62, // tanh's worst (default build)
+        0.114_682_14, // tanh's worst (fast-math)
+        -37.776_226,  // exp's worst against f64 (default build)
+        -5.860_646_2, // exp's worst against f64 (fast-math)
+        88.722_84,    // exp overflows from here
+        -103.972_08,  // exp is 0 from here down
+    ];
+    let mut blocks: Vec<u32> = (0..BLOCKS).step_by(QUICK_STRIDE).collect();
+    for x in at {
+        for v in [x, next_up(x)] {
+            blocks.push(v.to_bits() >> BLOCK_BITS);
+        }
+    }
+    blocks.sort_unstable();
+    blocks.dedup();
+    blocks
+}
+
+/// The NaN bit patterns in `blocks`.
+fn nan_patterns(blocks: &[u32]) -> u64 {
+    // exponent all ones: 0x7f80 (with the infinity, mantissa 0) to 0x7fff
+    blocks
+        .iter()
+        .map(|&b| match b & 0x7fff {
+            0x7f80 => BLOCK as u64 - 1,
+            0x7f81..=0x7fff => BLOCK as u64,
+            _ => 0,
+        })
+        .sum()
+}
+
+fn sweep(blocks: &[u32], threads: usize) -> Sweep {
+    let next = AtomicUsize::new(0);
     let parts: Vec<Sweep> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut s = Sweep::default();
-                    loop {
-                        let c = next.fetch_add(1, Ordering::Relaxed);
-                        if c >= CHUNKS {
-                            break s;
-                        }
-                        let start = u64::from(c) << CHUNK_BITS;
-                        s.run(start..start + (1 << CHUNK_BITS));
+                    let mut buf = Buffers::new();
+                    while let Some(&b) = blocks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        s.run(b, &mut buf);
                     }
+                    s
                 })
             })
             .collect();
@@ -359,9 +522,7 @@ fn grid(n: usize) -> Vec<f32> {
 fn check_softmax_row(x: &[f32], y: &[f32], st: &mut SoftmaxStats) {
     st.rows += 1;
     let k = x.len();
-    let must_be_nan = x.iter().all(|&v| v == f32::NEG_INFINITY)
-        || x.iter().any(|&v| v == f32::INFINITY || v.is_nan());
-    if must_be_nan {
+    if softmax_row_is_nan(x) {
         st.nan_rows += 1;
         if !y.iter().all(|v| v.is_nan()) {
             st.nan_rule_violations += 1;
@@ -374,16 +535,15 @@ fn check_softmax_row(x: &[f32], y: &[f32], st: &mut SoftmaxStats) {
     }
     let xd: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
     let m = xd.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = xd.iter().map(|&v| (v - m).exp()).collect();
-    let s: f64 = e.iter().sum();
+    let reference = softmax64(&xd);
     let at = x.first().copied().unwrap_or(0.0);
     for j in 0..k {
-        let r = e[j] / s;
+        let r = reference[j];
         let got = f64::from(y[j]);
         let err = (got - r).abs();
         st.ulp.see(ulp_err(y[j], r), at);
         st.abs.see(err, at);
-        let bound = ((xd[j] - m).abs() + k as f64 + 4.0) * U;
+        let bound = softmax_rel_bound(xd[j], m, k);
         // r == 0 (an input of -inf, or far below the max) needs no bound
         let relative = if r == 0.0 { 0.0 } else { r * bound };
         st.over_floored_bound
@@ -404,7 +564,7 @@ fn check_softmax_row(x: &[f32], y: &[f32], st: &mut SoftmaxStats) {
     }
     let sum: f64 = y.iter().map(|&v| f64::from(v)).sum();
     st.sum_over_bound
-        .see((sum - 1.0).abs() / (k as f64 * 2.0 * U), at);
+        .see((sum - 1.0).abs() / softmax_sum_bound(k), at);
 }
 
 fn softmax_pairs(g: &[f32]) -> SoftmaxStats {
@@ -466,23 +626,78 @@ impl Checks {
     }
 }
 
-/// The `f32` just above `x`.
-fn next_up(x: f32) -> f32 {
-    if x.is_sign_negative() {
-        f32::from_bits(x.to_bits() - 1)
-    } else {
-        f32::from_bits(x.to_bits() + 1)
+struct Options {
+    quick: bool,
+    threads: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut o = Options {
+        quick: false,
+        threads: 2,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => o.quick = true,
+            "--threads" => {
+                o.threads = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--threads takes a whole number above 0")?;
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
     }
+    Ok(o)
+}
+
+/// `value (at x)`.
+fn max_at(m: Max) -> String {
+    format!("{:.3} (at {:?})", m.value, m.at)
 }
 
 fn main() -> ExitCode {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let blocks: Vec<u32> = if o.quick {
+        quick_blocks()
+    } else {
+        (0..BLOCKS).collect()
+    };
+    let covered = if o.quick {
+        format!("{} blocks of 2¹⁶ (--quick)", blocks.len())
+    } else {
+        "all 2³² bit patterns".to_string()
+    };
     println!(
-        "accuracy sweep, fast-math feature: {}",
-        if FAST_MATH { "on" } else { "off" }
+        "accuracy sweep, fast-math feature: {}; {covered}",
+        if BOUNDS.fast_math { "on" } else { "off" }
     );
     let t0 = Instant::now();
-    let sw = sweep_all(2);
+    let sw = sweep(&blocks, o.threads);
     let t_sweep = t0.elapsed();
+    let sw = if BOUNDS.fast_math {
+        sw
+    } else {
+        Sweep {
+            libm_exp: sw.exp,
+            libm_sig: sw.sig,
+            libm_tanh: sw.tanh,
+            ..sw
+        }
+    };
     println!(
         "swept {} bit patterns ({} NaN) in {:.1} s",
         sw.inputs,
@@ -491,8 +706,11 @@ fn main() -> ExitCode {
     );
 
     let t1 = Instant::now();
-    let g2 = grid(2000);
-    let g3 = grid(150);
+    let (g2, g3) = if o.quick {
+        (grid(300), grid(40))
+    } else {
+        (grid(2000), grid(150))
+    };
     let pairs = softmax_pairs(&g2);
     let triples = softmax_triples(&g3);
     let t_softmax = t1.elapsed();
@@ -526,34 +744,66 @@ fn main() -> ExitCode {
         "  monotonicity violations (adjacent inputs): sigmoid {}, tanh {}",
         sw.sig_not_monotone, sw.tanh_not_monotone
     );
-
-    println!("\n| function | inputs covered | max ULP err (at x) | max abs err (at x) |");
-    println!("|---|---|---|---|");
     println!(
-        "| `math::exp` vs `libm::expf` | all 2³² bit patterns | {} steps (at {:?}) | - |",
+        "\nexp vs libm::expf: at most {} step(s) apart (at {:?}); {} inputs differ; \
+         {} inputs with a different NaN/inf/zero/subnormal class",
+        sw.exp_steps_vs_libm, sw.exp_steps_at, sw.exp_differ, sw.exp_class_mismatches
+    );
+    println!(
+        "slice loop and Sigmoid / Tanh kernels vs the scalar calls: {} mismatches",
+        sw.kernel_mismatches
+    );
+
+    println!(
+        "\n| function | inputs covered | max ULP err (at x) | max abs err (at x) | \
+         the default path's formula (libm), max ULP (at x) |"
+    );
+    println!("|---|---|---|---|---|");
+    println!(
+        "| `math::exp` vs `libm::expf` | {covered} | {} steps (at {:?}) | - | - |",
         sw.exp_steps_vs_libm, sw.exp_steps_at
     );
     println!(
-        "| `math::exp` vs f64 `exp` | all 2³² | {:.3} (at {:?}) | {:.3e} (at {:?}), finite results |",
-        sw.exp_ulp.value, sw.exp_ulp.at, sw.exp_abs.value, sw.exp_abs.at
+        "| `math::exp` vs f64 `exp` | {covered} | {} | {:.3e} (at {:?}), finite results | {} |",
+        max_at(sw.exp.ulp),
+        sw.exp.abs.value,
+        sw.exp.abs.at,
+        max_at(sw.libm_exp.ulp)
     );
     println!(
-        "| `math::sigmoid` vs f64 `1/(1+exp(-x))` | all 2³²; ULP where the result is ≥ 2⁻¹²⁶ | {:.3} (at {:?}) | {:.3e} (at {:?}) |",
-        sw.sig_ulp_normal.value, sw.sig_ulp_normal.at, sw.sig_abs.value, sw.sig_abs.at
+        "| `math::sigmoid` vs f64 `1/(1+exp(-x))` | {covered}; ULP where the result is ≥ 2⁻¹²⁶ | {} | {:.3e} (at {:?}) | {} |",
+        max_at(sw.sig.ulp_normal),
+        sw.sig.abs.value,
+        sw.sig.abs.at,
+        max_at(sw.libm_sig.ulp_normal)
     );
     println!(
-        "| `math::tanh` vs f64 `tanh` | all 2³² | {:.3} (at {:?}) | {:.3e} (at {:?}) |",
-        sw.tanh_ulp.value, sw.tanh_ulp.at, sw.tanh_abs.value, sw.tanh_abs.at
+        "| `math::tanh` vs f64 `tanh` | {covered} | {} | {:.3e} (at {:?}) | {} |",
+        max_at(sw.tanh.ulp),
+        sw.tanh.abs.value,
+        sw.tanh.abs.at,
+        max_at(sw.libm_tanh.ulp)
     );
     for (name, st) in [("2", &pairs), ("3", &triples)] {
         println!(
-            "| `Softmax`, {name}-element rows | {} rows of a grid over [-100, 100] + specials | {:.3} | {:.3e}; relative {:.3} × the documented bound; row sums {:.3} × `k·2u` |",
+            "| `Softmax`, {name}-element rows | {} rows of a grid over [-100, 100] + specials | {:.3} | {:.3e}; relative {:.3} × the documented bound; row sums {:.3} × `k·2u` | - |",
             st.rows, st.ulp.value, st.abs.value, st.rel_over_bound.value, st.sum_over_bound.value
         );
     }
     println!(
-        "\nsigmoid below 2^-126: ULP error {:.3e} (at {:?}, where it flushes to 0), abs error {:.3e} (at {:?})",
-        sw.sig_ulp_all.value, sw.sig_ulp_all.at, sw.sig_abs_subnormal.value, sw.sig_abs_subnormal.at
+        "\nreference below 2^-126, max abs error: exp {:.3e} (libm {:.3e}), sigmoid {:.3e} at {:?} \
+         (libm {:.3e}), tanh {:.3e} (libm {:.3e})",
+        sw.exp.abs_subnormal.value,
+        sw.libm_exp.abs_subnormal.value,
+        sw.sig.abs_subnormal.value,
+        sw.sig.abs_subnormal.at,
+        sw.libm_sig.abs_subnormal.value,
+        sw.tanh.abs_subnormal.value,
+        sw.libm_tanh.abs_subnormal.value
+    );
+    println!(
+        "sigmoid's ULP error there: {:.3e} (at {:?}, where it flushes to 0)",
+        sw.sig.ulp.value, sw.sig.ulp.at
     );
     println!(
         "softmax worst relative row: {:?}; subnormal outputs: max abs err pairs {:.3e}, triples {:.3e}; \
@@ -566,12 +816,16 @@ fn main() -> ExitCode {
         triples.subnormal_rel_over_bound.value
     );
 
+    let b = BOUNDS;
     println!("\nchecks:");
     let mut c = Checks { failed: 0 };
-    c.check(sw.inputs == 1 << 32, "every bit pattern visited");
     c.check(
-        sw.nan_inputs == 2 * ((1 << 23) - 1),
-        "every NaN pattern seen",
+        sw.inputs == blocks.len() as u64 * BLOCK as u64,
+        &format!("every bit pattern of the {covered} visited"),
+    );
+    c.check(
+        sw.nan_inputs == nan_patterns(&blocks),
+        "every NaN pattern among them seen",
     );
     c.check(
         sw.nan_mismatches == 0,
@@ -581,55 +835,80 @@ fn main() -> ExitCode {
         ),
     );
     c.check(
-        sw.exp_steps_vs_libm as f64 <= EXP_MAX_STEPS_VS_LIBM,
+        sw.kernel_mismatches == 0,
         &format!(
-            "exp within {EXP_MAX_STEPS_VS_LIBM} steps of libm::expf (max {})",
-            sw.exp_steps_vs_libm
+            "the slice loop and the Sigmoid / Tanh kernels give the scalar calls' bits \
+             ({} mismatches, last at {:?})",
+            sw.kernel_mismatches, sw.kernel_mismatch_at
         ),
     );
     c.check(
-        sw.exp_ulp.value <= EXP_MAX_ULP,
-        &format!("exp within {EXP_MAX_ULP} ULP of f64 exp"),
-    );
-    c.check(
-        sw.sig_ulp_normal.value <= SIGMOID_MAX_ULP,
-        &format!("sigmoid within {SIGMOID_MAX_ULP} ULP where the result is normal"),
-    );
-    c.check(
-        sw.sig_abs_subnormal.value <= SIGMOID_SUBNORMAL_MAX_ABS,
+        sw.exp_steps_vs_libm as f64 <= b.exp_max_steps_vs_libm,
         &format!(
-            "sigmoid within {SIGMOID_SUBNORMAL_MAX_ABS:e} absolute where the result is below 2^-126"
+            "exp within {} steps of libm::expf (max {}, {} inputs differ)",
+            b.exp_max_steps_vs_libm, sw.exp_steps_vs_libm, sw.exp_differ
+        ),
+    );
+    c.check(
+        sw.exp_class_mismatches == 0,
+        "exp NaN, ±inf, 0 and subnormal at exactly libm::expf's inputs",
+    );
+    c.check(
+        sw.exp.ulp.value <= b.exp_max_ulp,
+        &format!("exp within {} ULP of f64 exp", b.exp_max_ulp),
+    );
+    c.check(
+        sw.sig.ulp_normal.value <= b.sigmoid_max_ulp,
+        &format!(
+            "sigmoid within {} ULP where the result is normal",
+            b.sigmoid_max_ulp
+        ),
+    );
+    c.check(
+        sw.sig.abs_subnormal.value <= b.sigmoid_subnormal_max_abs,
+        &format!(
+            "sigmoid within {:e} absolute where the result is below 2^-126",
+            b.sigmoid_subnormal_max_abs
         ),
     );
     c.check(sw.sig_out_of_range == 0, "sigmoid in [0, 1]");
     c.check(
-        sw.sig_zero.max < sw.sig_not_zero.min && sw.sig_zero.max == SIGMOID_ZERO_UP_TO,
-        &format!("sigmoid == 0 exactly for x <= {SIGMOID_ZERO_UP_TO:?} and nowhere else"),
+        sw.sig_zero.max < sw.sig_not_zero.min && sw.sig_zero.max == b.sigmoid_zero_up_to,
+        &format!(
+            "sigmoid == 0 exactly for x <= {:?} and nowhere else",
+            b.sigmoid_zero_up_to
+        ),
     );
     c.check(
-        sw.sig_not_one.max < sw.sig_one.min && sw.sig_one.min == SIGMOID_ONE_FROM,
-        &format!("sigmoid == 1 exactly for x >= {SIGMOID_ONE_FROM:?} and nowhere else"),
+        sw.sig_not_one.max < sw.sig_one.min && sw.sig_one.min == b.sigmoid_one_from,
+        &format!(
+            "sigmoid == 1 exactly for x >= {:?} and nowhere else",
+            b.sigmoid_one_from
+        ),
     );
     c.check(
         sw.sig_zero.max < -88.72 && sw.sig_one.min > 16.63 && sw.sig_one.min < 16.64,
         "thresholds as documented: 0 below -88.72, 1 from 16.64",
     );
     c.check(
-        sw.tanh_ulp.value <= TANH_MAX_ULP,
-        &format!("tanh within {TANH_MAX_ULP} ULP"),
+        sw.tanh.ulp.value <= b.tanh_max_ulp,
+        &format!("tanh within {} ULP", b.tanh_max_ulp),
     );
     c.check(sw.tanh_out_of_range == 0, "tanh in [-1, 1]");
     c.check(sw.tanh_not_odd == 0, "tanh(-x) == -tanh(x) bit for bit");
     c.check(
-        sw.tanh_not_one.max < sw.tanh_one.min && sw.tanh_one.min == TANH_ONE_FROM,
-        &format!("tanh == 1 exactly for x >= {TANH_ONE_FROM:?} and nowhere else"),
+        sw.tanh_not_one.max < sw.tanh_one.min && sw.tanh_one.min == b.tanh_one_from,
+        &format!(
+            "tanh == 1 exactly for x >= {:?} and nowhere else",
+            b.tanh_one_from
+        ),
     );
     c.check(
         sw.tanh_minus_one.max < sw.tanh_not_minus_one.min
-            && sw.tanh_minus_one.max == -TANH_ONE_FROM,
+            && sw.tanh_minus_one.max == -b.tanh_one_from,
         &format!(
             "tanh == -1 exactly for x <= {:?} and nowhere else",
-            -TANH_ONE_FROM
+            -b.tanh_one_from
         ),
     );
     for (name, st) in [("pairs", &pairs), ("triples", &triples)] {

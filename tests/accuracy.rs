@@ -9,28 +9,17 @@
 
 use vanillanets::activations::{Activation, Softmax};
 use vanillanets::math;
+use vanillanets_test::bits::{next_down, next_up};
+use vanillanets_test::bounds::{softmax_rel_bound, softmax_sum_bound, SOFTMAX_ABS_FLOOR};
+use vanillanets_test::numpy::softmax_row_is_nan;
+use vanillanets_test::ulp::{steps, ulp_err, MIN_NORMAL};
+use vanillanets_test::Bounds;
 
-#[path = "common/ulp.rs"]
-mod ulp;
-use ulp::{steps, ulp_err, MIN_NORMAL, U};
-#[path = "common/bounds.rs"]
-mod bounds;
-use bounds::*;
+/// The figures of this build (`fast-math` or not).
+const BOUNDS: Bounds = Bounds::of(cfg!(feature = "fast-math"));
 
 /// The sample: every 251st bit pattern (17.1 million, all binades).
 const STRIDE: usize = 251;
-
-fn next_up(x: f32) -> f32 {
-    if x.is_sign_negative() {
-        f32::from_bits(x.to_bits() - 1)
-    } else {
-        f32::from_bits(x.to_bits() + 1)
-    }
-}
-
-fn next_down(x: f32) -> f32 {
-    -next_up(-x)
-}
 
 /// The sample plus the values a stride can step over.
 fn sample() -> impl Iterator<Item = f32> {
@@ -75,13 +64,13 @@ fn exp_matches_libm_and_f64() {
     }
     assert!(n > 17_000_000);
     assert!(
-        worst_steps.0 as f64 <= EXP_MAX_STEPS_VS_LIBM,
+        worst_steps.0 as f64 <= BOUNDS.exp_max_steps_vs_libm,
         "exp is {} steps from libm::expf at {:?}",
         worst_steps.0,
         worst_steps.1
     );
     assert!(
-        worst_ulp.0 <= EXP_MAX_ULP,
+        worst_ulp.0 <= BOUNDS.exp_max_ulp,
         "exp is {} ULP from f64 at {:?}",
         worst_ulp.0,
         worst_ulp.1
@@ -97,16 +86,27 @@ fn sigmoid_within_bounds() {
             continue;
         }
         assert!((0.0..=1.0).contains(&y), "sigmoid({x:?}) = {y:?}");
-        assert_eq!(y == 0.0, x <= SIGMOID_ZERO_UP_TO, "sigmoid({x:?}) = {y:?}");
-        assert_eq!(y == 1.0, x >= SIGMOID_ONE_FROM, "sigmoid({x:?}) = {y:?}");
+        assert_eq!(
+            y == 0.0,
+            x <= BOUNDS.sigmoid_zero_up_to,
+            "sigmoid({x:?}) = {y:?}"
+        );
+        assert_eq!(
+            y == 1.0,
+            x >= BOUNDS.sigmoid_one_from,
+            "sigmoid({x:?}) = {y:?}"
+        );
         let r = 1.0 / (1.0 + (-f64::from(x)).exp());
         if r >= MIN_NORMAL {
             let u = ulp_err(y, r);
-            assert!(u <= SIGMOID_MAX_ULP, "sigmoid({x:?}) = {y:?}: {u} ULP");
+            assert!(
+                u <= BOUNDS.sigmoid_max_ulp,
+                "sigmoid({x:?}) = {y:?}: {u} ULP"
+            );
         } else {
             let a = (f64::from(y) - r).abs();
             assert!(
-                a <= SIGMOID_SUBNORMAL_MAX_ABS,
+                a <= BOUNDS.sigmoid_subnormal_max_abs,
                 "sigmoid({x:?}) = {y:?}: off {a:e}"
             );
         }
@@ -122,15 +122,15 @@ fn tanh_within_bounds() {
             continue;
         }
         assert!((-1.0..=1.0).contains(&y), "tanh({x:?}) = {y:?}");
-        assert_eq!(y == 1.0, x >= TANH_ONE_FROM, "tanh({x:?}) = {y:?}");
-        assert_eq!(y == -1.0, x <= -TANH_ONE_FROM, "tanh({x:?}) = {y:?}");
+        assert_eq!(y == 1.0, x >= BOUNDS.tanh_one_from, "tanh({x:?}) = {y:?}");
+        assert_eq!(y == -1.0, x <= -BOUNDS.tanh_one_from, "tanh({x:?}) = {y:?}");
         assert_eq!(
             math::tanh(-x).to_bits(),
             (-y).to_bits(),
             "tanh is odd at {x:?}"
         );
         let u = ulp_err(y, f64::from(x).tanh());
-        assert!(u <= TANH_MAX_ULP, "tanh({x:?}) = {y:?}: {u} ULP");
+        assert!(u <= BOUNDS.tanh_max_ulp, "tanh({x:?}) = {y:?}: {u} ULP");
     }
 }
 
@@ -149,16 +149,17 @@ fn fixed_points_and_thresholds() {
             x = next_down(x);
         }
     };
-    around(SIGMOID_ONE_FROM, &|x| math::sigmoid(x) == 1.0);
-    around(next_up(SIGMOID_ZERO_UP_TO), &|x| math::sigmoid(x) != 0.0);
-    around(TANH_ONE_FROM, &|x| math::tanh(x) == 1.0);
-    around(next_up(-TANH_ONE_FROM), &|x| math::tanh(x) != -1.0);
-    assert_eq!(math::sigmoid(SIGMOID_ZERO_UP_TO).to_bits(), 0);
-    assert!(math::sigmoid(next_up(SIGMOID_ZERO_UP_TO)) > 0.0);
+    let b = BOUNDS;
+    around(b.sigmoid_one_from, &|x| math::sigmoid(x) == 1.0);
+    around(next_up(b.sigmoid_zero_up_to), &|x| math::sigmoid(x) != 0.0);
+    around(b.tanh_one_from, &|x| math::tanh(x) == 1.0);
+    around(next_up(-b.tanh_one_from), &|x| math::tanh(x) != -1.0);
+    assert_eq!(math::sigmoid(b.sigmoid_zero_up_to).to_bits(), 0);
+    assert!(math::sigmoid(next_up(b.sigmoid_zero_up_to)) > 0.0);
     // as documented: 0 once exp(-x) overflows (x < -88.72), 1 above 16.64,
     // ±1 past |x| ≈ 9.01
-    assert!(math::exp(-SIGMOID_ZERO_UP_TO).is_infinite());
-    assert!(math::exp(-next_up(SIGMOID_ZERO_UP_TO)).is_finite());
+    assert!(math::exp(-b.sigmoid_zero_up_to).is_infinite());
+    assert!(math::exp(-next_up(b.sigmoid_zero_up_to)).is_finite());
     assert_eq!(math::sigmoid(-88.73), 0.0);
     assert!(math::sigmoid(-88.72) > 0.0);
     assert_eq!(math::sigmoid(16.64), 1.0);
@@ -211,9 +212,7 @@ fn softmax_pairs_within_documented_bound() {
         }
         Softmax.forward(&x, g.len(), 2, &mut y).unwrap();
         for (x, y) in x.chunks_exact(2).zip(y.chunks_exact(2)) {
-            let nan_row = x.iter().all(|&v| v == f32::NEG_INFINITY)
-                || x.iter().any(|&v| v == f32::INFINITY || v.is_nan());
-            if nan_row {
+            if softmax_row_is_nan(x) {
                 assert!(y.iter().all(|v| v.is_nan()), "{x:?} -> {y:?}");
                 continue;
             }
@@ -225,7 +224,7 @@ fn softmax_pairs_within_documented_bound() {
                 let bound = if r == 0.0 {
                     0.0
                 } else {
-                    r * ((f64::from(x[j]) - m).abs() + 2.0 + 4.0) * U
+                    r * softmax_rel_bound(f64::from(x[j]), m, 2)
                 };
                 let err = (f64::from(y[j]) - r).abs();
                 assert!(
@@ -234,7 +233,10 @@ fn softmax_pairs_within_documented_bound() {
                 );
             }
             let sum = f64::from(y[0]) + f64::from(y[1]);
-            assert!((sum - 1.0).abs() <= 2.0 * 2.0 * U, "{x:?} sums to {sum}");
+            assert!(
+                (sum - 1.0).abs() <= softmax_sum_bound(2),
+                "{x:?} sums to {sum}"
+            );
         }
     }
 }

@@ -15,7 +15,8 @@ use vanillanets::activations::{
     Activation, ActivationKind, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh,
 };
 use vanillanets::Error;
-use vanillanets_fuzz::{bits, canon, check_backward, check_forward, predict_shape, Act, Gen};
+use vanillanets_fuzz::{check_backward, check_forward, predict_shape, Act, Gen};
+use vanillanets_test::bits::{bits, canon};
 
 /// The four kernels of one activation, on owned buffers.
 struct Results {

@@ -10,23 +10,13 @@
 use libfuzzer_sys::fuzz_target;
 use vanillanets::activations::{Activation, ActivationKind};
 use vanillanets::{ActivationBuffer, Error};
-use vanillanets_fuzz::{bits, canon, check_lens, predict_shape, Gen};
+use vanillanets_fuzz::{check_lens, predict_shape, Gen};
+use vanillanets_test::bits::{bits, canon};
+use vanillanets_test::kind_bits;
 
 /// `canon` of values already turned into bits.
 fn canon_u32(v: &[u32]) -> Vec<u32> {
     canon(&v.iter().map(|&b| f32::from_bits(b)).collect::<Vec<_>>())
-}
-
-/// A kind with its slope as bits, so that a NaN slope equals itself.
-fn kind_bits(kind: ActivationKind) -> (u8, u32) {
-    match kind {
-        ActivationKind::Linear => (0, 0),
-        ActivationKind::ReLU => (1, 0),
-        ActivationKind::LeakyReLU { slope } => (2, slope.to_bits()),
-        ActivationKind::Sigmoid => (3, 0),
-        ActivationKind::Tanh => (4, 0),
-        ActivationKind::Softmax => (5, 0),
-    }
 }
 
 const N: usize = 64;
@@ -70,7 +60,8 @@ fuzz_target!(|data: &[u8]| {
     let mut buf: ActivationBuffer<ActivationKind, N> = ActivationBuffer::new(kind);
     let mut shadow = Shadow::default();
     assert_matches(&buf, &shadow);
-    assert_eq!(kind_bits(*buf.activation()), kind_bits(kind));
+    // the kind with its slope as bits, so that a NaN slope equals itself
+    assert_eq!(kind_bits!(*buf.activation()), kind_bits!(kind));
 
     for _ in 0..32 {
         if g.is_empty() {

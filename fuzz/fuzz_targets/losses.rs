@@ -5,9 +5,9 @@
 //!
 //! - Ok: per-sample losses, the mean and the gradient against f64
 //!   references of the spec's formulas (f32 clip bounds) within rounding
-//!   tolerances, NaN where the inputs make it NaN; `calculate` is the f32
-//!   mean of `forward`; in-place and buffered forms equal the plain one bit
-//!   for bit.
+//!   tolerances, NaN where the inputs make it NaN; `calculate` is
+//!   `np.mean` of `forward` (NumPy's pairwise f32 sum); in-place and
+//!   buffered forms equal the plain one bit for bit.
 //! - Err: the variant an independent computation predicts, and nothing
 //!   written.
 #![no_main]
@@ -20,10 +20,12 @@ use vanillanets::losses::{
 };
 use vanillanets::{Error, LossBuffer};
 use vanillanets_fuzz::{
-    argmax, bce_grad, bce_row, bits, canon, cce_class_row, cce_onehot_row, check_lens, clip32,
-    clip64, fused_grad, mean_of, mse_grad, mse_row, predict_labels, predict_shape, same, softmax64,
-    Gen, Ref, TINY, U,
+    bce_grad, bce_row, cce_class_row, cce_onehot_row, check_lens, clip32, clip64, fused_grad,
+    mean_of, mse_grad, mse_row, predict_labels, predict_shape, softmax_with_bounds, Gen, Ref,
 };
+use vanillanets_test::bits::{bits, canon, same};
+use vanillanets_test::numpy::{np_argmax, np_mean};
+use vanillanets_test::ulp::{TINY, U};
 
 const N: usize = 64;
 
@@ -105,7 +107,7 @@ fn check_grad(sel: Sel, c: &Case<'_>, dx: &[f32]) {
     for i in 0..n {
         let label = match c.t {
             T::Classes(l) => Some(l[i]),
-            T::OneHot(y) if sel == Sel::Sce => Some(argmax(&y[i * k..(i + 1) * k])),
+            T::OneHot(y) if sel == Sel::Sce => Some(np_argmax(&y[i * k..(i + 1) * k])),
             _ => None,
         };
         for j in 0..k {
@@ -190,7 +192,7 @@ fn exercise<L: Loss>(
         _ => assert_eq!(bits(&losses), bits(c.losses), "forward wrote on Err"),
     }
 
-    // calculate: the mean, and the f32 mean of forward's losses
+    // calculate: the mean, and np.mean (pairwise, in f32) of forward's losses
     let got = loss.calculate(c.p, targets, rows, cols);
     let want = valid.and_then(|n| {
         if rows == 0 {
@@ -211,7 +213,8 @@ fn exercise<L: Loss>(
             let mut per = vec![0.0; rows];
             loss.forward(c.p, targets, rows, cols, &mut per)
                 .expect("forward agrees");
-            let f32_mean = per.iter().fold(0.0_f32, |s, &l| s + l) / rows as f32;
+            // np.mean of the per-sample losses: NumPy's pairwise f32 sum
+            let f32_mean = np_mean(&per);
             assert!(
                 same(mean, f32_mean),
                 "calculate {mean:e} vs forward mean {f32_mean:e}"
@@ -337,7 +340,7 @@ fn exercise_fused(g: &mut Gen<'_>, labels: Labels<'_>, c: &Case<'_>) {
     let k = cols;
     let refs: Vec<Ref> = (0..rows)
         .map(|i| {
-            let Some(sm) = softmax64(&x[i * k..(i + 1) * k]) else {
+            let Some(sm) = softmax_with_bounds(&x[i * k..(i + 1) * k]) else {
                 return Ref {
                     value: f64::NAN,
                     tol: 0.0,

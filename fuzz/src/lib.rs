@@ -5,25 +5,24 @@
 //! Nothing here calls the crate: every expectation is computed from the
 //! formulas in `docs/semantics.md` and the crate's documented bounds
 //! (`docs/accuracy.md`), so a target that compares the crate with these is
-//! checking the crate, not itself.
+//! checking the crate, not itself. The machinery the crate's tests share
+//! (ULP measurement, the measured bounds, bit helpers, `np.argmax`) comes
+//! from `vanillanets-test` (`tests/support`).
 
 use arbitrary::Unstructured;
 use vanillanets::Error;
+use vanillanets_test::bits::same;
+use vanillanets_test::bounds::{softmax_rel_bound, softmax_sum_bound, SOFTMAX_ABS_FLOOR};
+use vanillanets_test::numpy::{softmax64, softmax_row_is_nan};
+use vanillanets_test::ulp::{ulp_err, MIN_NORMAL, TINY, U};
+use vanillanets_test::Bounds;
 
 // ---------------------------------------------------------------------------
-// Constants: f32 facts and the bounds measured by `examples/accuracy.rs`
+// Constants: the bounds measured by `examples/accuracy.rs`
 // ---------------------------------------------------------------------------
 
-#[path = "../../tests/common/ulp.rs"]
-mod ulp;
-pub use ulp::{ulp_at, ulp_err, MIN_NORMAL, TINY, U};
-
-#[path = "../../tests/common/bounds.rs"]
-mod bounds;
-pub use bounds::{
-    SIGMOID_MAX_ULP, SIGMOID_ONE_FROM, SIGMOID_SUBNORMAL_MAX_ABS, SIGMOID_ZERO_UP_TO, TANH_MAX_ULP,
-    TANH_ONE_FROM,
-};
+/// The figures of the build being fuzzed (`--features fast-math` or not).
+pub const BOUNDS: Bounds = Bounds::of(cfg!(feature = "fast-math"));
 
 /// The longest slice a target builds.
 pub const MAX_LEN: usize = 256;
@@ -250,26 +249,6 @@ pub fn predict_labels(labels: &[usize], cols: usize) -> Result<(), Error> {
 // Comparisons
 // ---------------------------------------------------------------------------
 
-/// The exact bits: for "nothing changed" after an error.
-pub fn bits(v: &[f32]) -> Vec<u32> {
-    v.iter().map(|x| x.to_bits()).collect()
-}
-
-/// The bits with every NaN made one NaN: for "bit for bit" between two
-/// computations of one value. Rust does not specify NaN payloads (a `*` with
-/// a NaN operand may return either operand's payload, and the compiler may
-/// commute it), so two forms of one kernel can differ there and only there.
-pub fn canon(v: &[f32]) -> Vec<u32> {
-    v.iter()
-        .map(|x| if x.is_nan() { 0x7fc0_0000 } else { x.to_bits() })
-        .collect()
-}
-
-/// Same bits, or both NaN (NaN payloads are not part of the contract).
-pub fn same(a: f32, b: f32) -> bool {
-    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
-}
-
 /// An f64 reference value, how far the crate's `f32` may be from it, and
 /// whether the inputs are tame enough (no `f32` overflow or underflow in
 /// the intermediates) for the tolerance to hold.
@@ -356,9 +335,11 @@ fn check_forward_element(act: Act, x: f32, y: f32, what: &dyn Fn() -> String) {
     match act {
         Act::Linear => assert!(y.to_bits() == x.to_bits(), "{}: got {y:e}", what()),
         Act::ReLU => {
+            // np.maximum(0, x): +0 below 0; -0.0 stays -0.0 (NumPy returns
+            // the second argument when the two compare equal)
             if x.is_nan() {
                 assert!(y.is_nan(), "{}: got {y:e}, want NaN", what());
-            } else if x <= 0.0 {
+            } else if x < 0.0 {
                 assert!(y.to_bits() == 0, "{}: got {y:e}, want +0", what());
             } else {
                 assert!(y.to_bits() == x.to_bits(), "{}: got {y:e}", what());
@@ -380,12 +361,22 @@ fn check_forward_element(act: Act, x: f32, y: f32, what: &dyn Fn() -> String) {
             }
             let r = 1.0 / (1.0 + (-f64::from(x)).exp());
             assert!((0.0..=1.0).contains(&y), "{}: {y:e} outside [0, 1]", what());
-            assert_eq!(y == 0.0, x <= SIGMOID_ZERO_UP_TO, "{}: y={y:e}", what());
-            assert_eq!(y == 1.0, x >= SIGMOID_ONE_FROM, "{}: y={y:e}", what());
+            assert_eq!(
+                y == 0.0,
+                x <= BOUNDS.sigmoid_zero_up_to,
+                "{}: y={y:e}",
+                what()
+            );
+            assert_eq!(
+                y == 1.0,
+                x >= BOUNDS.sigmoid_one_from,
+                "{}: y={y:e}",
+                what()
+            );
             let ok = if r >= MIN_NORMAL {
-                ulp_err(y, r) <= SIGMOID_MAX_ULP
+                ulp_err(y, r) <= BOUNDS.sigmoid_max_ulp
             } else {
-                (f64::from(y) - r).abs() <= SIGMOID_SUBNORMAL_MAX_ABS
+                (f64::from(y) - r).abs() <= BOUNDS.sigmoid_subnormal_max_abs
             };
             assert!(
                 ok,
@@ -405,13 +396,13 @@ fn check_forward_element(act: Act, x: f32, y: f32, what: &dyn Fn() -> String) {
                 "{}: {y:e} outside [-1, 1]",
                 what()
             );
-            assert_eq!(y == 1.0, x >= TANH_ONE_FROM, "{}: y={y:e}", what());
-            assert_eq!(y == -1.0, x <= -TANH_ONE_FROM, "{}: y={y:e}", what());
+            assert_eq!(y == 1.0, x >= BOUNDS.tanh_one_from, "{}: y={y:e}", what());
+            assert_eq!(y == -1.0, x <= -BOUNDS.tanh_one_from, "{}: y={y:e}", what());
             if x == 0.0 {
                 assert!(y.to_bits() == x.to_bits(), "{}: sign of zero", what());
             }
             assert!(
-                ulp_err(y, r) <= TANH_MAX_ULP,
+                ulp_err(y, r) <= BOUNDS.tanh_max_ulp,
                 "{}: got {y:e}, want {r:e} ({} ULP)",
                 what(),
                 ulp_err(y, r)
@@ -421,37 +412,26 @@ fn check_forward_element(act: Act, x: f32, y: f32, what: &dyn Fn() -> String) {
     }
 }
 
-/// Does the spec make this Softmax row all NaN? All `-inf`, or any `+inf`,
-/// or any NaN.
-pub fn softmax_row_is_nan(x: &[f32]) -> bool {
-    x.iter().all(|&v| v == f32::NEG_INFINITY) || x.iter().any(|&v| v == f32::INFINITY || v.is_nan())
-}
-
 /// The f64 softmax of one `f32` row with, for each output, the documented
 /// relative error bound `(|x_j - m| + k + 4) · u`. `None` for a NaN row.
-pub fn softmax64(x: &[f32]) -> Option<Vec<(f64, f64)>> {
+pub fn softmax_with_bounds(x: &[f32]) -> Option<Vec<(f64, f64)>> {
     if softmax_row_is_nan(x) {
         return None;
     }
-    let k = x.len() as f64;
-    let m = x
-        .iter()
-        .map(|&v| f64::from(v))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = x.iter().map(|&v| (f64::from(v) - m).exp()).collect();
-    let s: f64 = e.iter().sum();
+    let x: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+    let m = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     Some(
         x.iter()
-            .zip(&e)
-            .map(|(&v, &e)| {
+            .zip(softmax64(&x))
+            .map(|(&v, r)| {
                 // an exact 0 (an input of -inf, or far below the max) has
                 // no relative error to speak of
-                let bound = if e == 0.0 {
+                let bound = if r == 0.0 {
                     0.0
                 } else {
-                    ((f64::from(v) - m).abs() + k + 4.0) * U
+                    softmax_rel_bound(v, m, x.len())
                 };
-                (e / s, bound)
+                (r, bound)
             })
             .collect(),
     )
@@ -461,7 +441,7 @@ pub fn softmax64(x: &[f32]) -> Option<Vec<(f64, f64)>> {
 /// documented relative bound (plus `2·2⁻¹⁴⁹` absolute for outputs below
 /// `2⁻¹²⁶`), exact zeros for `-inf` inputs, and the row sum within `k·2u`.
 pub fn check_softmax_row(x: &[f32], y: &[f32], what: &dyn Fn() -> String) {
-    let Some(r) = softmax64(x) else {
+    let Some(r) = softmax_with_bounds(x) else {
         assert!(y.iter().all(|v| v.is_nan()), "{}: want all NaN", what());
         return;
     };
@@ -470,7 +450,7 @@ pub fn check_softmax_row(x: &[f32], y: &[f32], what: &dyn Fn() -> String) {
         let err = (f64::from(y) - r).abs();
         // the documented relative bound, plus an absolute floor for
         // outputs below 2^-126 (measured by examples/accuracy.rs)
-        let tol = r * bound + 2.0 * TINY;
+        let tol = r * bound + SOFTMAX_ABS_FLOOR;
         assert!(
             err <= tol,
             "{}: [{j}] got {y:e}, want {r:e} ± {tol:e}",
@@ -481,9 +461,8 @@ pub fn check_softmax_row(x: &[f32], y: &[f32], what: &dyn Fn() -> String) {
         }
     }
     let sum: f64 = y.iter().map(|&v| f64::from(v)).sum();
-    let k = y.len() as f64;
     assert!(
-        (sum - 1.0).abs() <= k * 2.0 * U,
+        (sum - 1.0).abs() <= softmax_sum_bound(y.len()),
         "{}: row sums to {sum}",
         what()
     );
@@ -757,20 +736,6 @@ pub fn mse_grad(p: f32, y: f32, k: f64, n: f64) -> Ref {
         tol: 3.0 * U * r.abs() + 2.0 * TINY,
         tame: tame_mag(d, 1e37),
     }
-}
-
-/// NumPy's argmax: the first NaN if any, else the first maximum.
-pub fn argmax(row: &[f32]) -> usize {
-    if let Some(i) = row.iter().position(|v| v.is_nan()) {
-        return i;
-    }
-    let mut best = 0;
-    for (j, &v) in row.iter().enumerate() {
-        if v > row[best] {
-            best = j;
-        }
-    }
-    best
 }
 
 /// The fused Softmax + CCE gradient element: `(p - [j == t]) / n`.

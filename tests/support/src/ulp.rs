@@ -1,8 +1,11 @@
-//! Error measurement in units in the last place of `f32`, shared by the
-//! accuracy sweep (`examples/accuracy.rs`), its CI test (`tests/accuracy.rs`)
-//! and the fuzz harness (`fuzz/src/lib.rs`), which include this file with
-//! `#[path]`. It measures; it never calls the crate.
-#![allow(dead_code)]
+//! Error measurement in units in the last place of `f32`, and distances in
+//! `f32` steps. It measures; it never calls the crate.
+//!
+//! ULP error is `|y - r| / ulp(r)`, with `r` the `f64` reference (not
+//! rounded) and `ulp(r)` the spacing of the `f32` values in the binade of
+//! `r`: `2^(e - 23)` for `2^e <= |r| < 2^(e + 1)`, `e >= -126`, and the
+//! subnormal spacing `2⁻¹⁴⁹` for `|r| < 2⁻¹²⁶`. A result that is `r`
+//! correctly rounded to `f32` has error at most 0.5.
 
 /// The unit roundoff of `f32`, `2⁻²⁴`.
 pub const U: f64 = 1.0 / 16_777_216.0;
@@ -56,5 +59,31 @@ pub fn steps(a: f32, b: f32) -> u64 {
         (true, true) => 0,
         (false, false) => ordered(a).abs_diff(ordered(b)),
         _ => u64::MAX,
+    }
+}
+
+/// The IEEE class of an `f32`, for "the same NaN, infinity, zero and
+/// subnormal results" between two implementations of one function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Nan,
+    Infinite,
+    Zero,
+    Subnormal,
+    Normal,
+}
+
+/// The class of `v`.
+pub fn class(v: f32) -> Class {
+    if v.is_nan() {
+        Class::Nan
+    } else if v.is_infinite() {
+        Class::Infinite
+    } else if v == 0.0 {
+        Class::Zero
+    } else if v.is_subnormal() {
+        Class::Subnormal
+    } else {
+        Class::Normal
     }
 }
