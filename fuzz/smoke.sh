@@ -13,7 +13,7 @@ set -euo pipefail
 
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 secs="${SECONDS_PER_TARGET:-30}"
-targets=(activations buffer losses)
+targets=(activations buffer losses model)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "==> installing cargo-fuzz"
