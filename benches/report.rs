@@ -45,6 +45,7 @@ const OVER_LIBM: &[(&str, &str)] = &[
     ("tanh_fwd", "libm_tanhf"),
     ("softmax_fwd", "libm_expf"),
     ("bce_fwd", "libm_logf_x2"),
+    ("bce_calculate", "libm_logf_x2"),
 ];
 
 /// Runs `case` `iters` times; the callgrind mode counts the instructions

@@ -307,6 +307,11 @@ pub const CASES: &[Case] = &[
         d.cols,
         &mut d.out
     ))),
+    // -- the one summation (NumPy's pairwise tree), and a plain f32 fold
+    case!("sum", |d| vanillanets::math::sum(black_box(&d.x))),
+    case!("fold_sum", |d| black_box(&d.x)
+        .iter()
+        .fold(0.0_f32, |s, &v| s + v)),
     // -- baselines: the libm calls of the default path, in a plain loop
     case!("libm_expf_neg", |d| {
         // Sigmoid's call: exp(-x)
