@@ -17,7 +17,7 @@ to tests/data/parity/:
 Beside every value that the crate need not reproduce bit for bit
 (transcendental functions, sums in another order), an f64 value computed
 here from the same f32 inputs (fields ending in `64`) is stored too;
-tests/parity.rs holds the crate to its documented error bound around it.
+tests/parity/ holds the crate to its documented error bound around it.
 
 It also checks, and stops if it no longer holds, that NumPy's float32
 summation is the pairwise algorithm described in tests/data/parity/README.md
