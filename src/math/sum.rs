@@ -202,6 +202,125 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     0.0 + pairwise(&mut Products(a, b), n)
 }
 
+/// [`sum_of`] fed one value at a time: the tree of `n` values, when the
+/// values arrive in several calls (a model's micro-batches). The same bits
+/// as [`sum_of`] of the same `n` values in the same order, in `O(log n)`
+/// memory: a stack of the left halves still waiting for their right half,
+/// and the eight partial sums of the current block.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stream {
+    /// Split nodes on the path to the current block: the left half's sum
+    /// once it is known (`None` while the left half is running), and the
+    /// right half's length.
+    stack: [(Option<f32>, usize); STACK],
+    depth: usize,
+    /// The current block's length and how many of its values have come.
+    block: usize,
+    seen: usize,
+    /// Its partial sums, and its running total once they are folded.
+    r: [f32; 8],
+    res: f32,
+    /// The total of everything, once the last value has come.
+    total: Option<f32>,
+}
+
+/// Halvings from `usize::MAX` down to a block of 128: fewer than 64.
+const STACK: usize = 64;
+
+impl Stream {
+    /// A tree over `n` values.
+    pub(crate) fn new(n: usize) -> Self {
+        let mut s = Self {
+            stack: [(None, 0); STACK],
+            depth: 0,
+            block: 0,
+            seen: 0,
+            r: [0.0; 8],
+            res: 0.0,
+            total: if n == 0 { Some(0.0) } else { None },
+        };
+        if n > 0 {
+            s.descend(n);
+        }
+        s
+    }
+
+    /// Pushes the left halves of `n` down to its first block.
+    fn descend(&mut self, mut n: usize) {
+        while n > BLOCK && self.depth < STACK {
+            let half = n / 2;
+            let half = half - half % 8;
+            if let Some(slot) = self.stack.get_mut(self.depth) {
+                *slot = (None, n - half);
+            }
+            self.depth += 1;
+            n = half;
+        }
+        self.block = n;
+        self.seen = 0;
+        self.res = 0.0;
+    }
+
+    /// Adds the next value (ignored once all `n` have come).
+    pub(crate) fn push(&mut self, v: f32) {
+        if self.total.is_some() {
+            return;
+        }
+        let (n, i) = (self.block, self.seen);
+        let whole = n - n % 8;
+        if n < 8 {
+            self.res += v;
+        } else if i < 8 {
+            if let Some(r) = self.r.get_mut(i) {
+                *r = v;
+            }
+        } else if i < whole {
+            if let Some(r) = self.r.get_mut(i % 8) {
+                *r += v;
+            }
+        } else {
+            self.res += v;
+        }
+        self.seen += 1;
+        if n >= 8 && self.seen == whole {
+            let [r0, r1, r2, r3, r4, r5, r6, r7] = self.r;
+            self.res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        }
+        if self.seen == n {
+            self.finish_block();
+        }
+    }
+
+    /// Folds a finished block up the stack, then starts the next block.
+    fn finish_block(&mut self) {
+        let mut value = self.res;
+        while self.depth > 0 {
+            let Some((left, right)) = self.stack.get_mut(self.depth - 1) else {
+                return;
+            };
+            match *left {
+                None => {
+                    // The left half is done: run the right half.
+                    *left = Some(value);
+                    let right = *right;
+                    self.descend(right);
+                    return;
+                }
+                Some(l) => {
+                    value = l + value;
+                    self.depth -= 1;
+                }
+            }
+        }
+        self.total = Some(0.0 + value);
+    }
+
+    /// The sum, once all `n` values have come (`0.0` for `n = 0`).
+    pub(crate) fn total(&self) -> Option<f32> {
+        self.total
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +391,32 @@ mod tests {
             assert_eq!(
                 dot(a, b).to_bits(),
                 np_sum(&products[..n]).to_bits(),
+                "n = {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stream_is_the_same_tree() {
+        let mut x = [0.0_f32; 1100];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = libm::sinf(i as f32 * 0.77) * 2f32.powi((i % 29) as i32 - 14);
+        }
+        for n in (0..300).chain([511, 512, 513, 1024, 1099, 1100]) {
+            let mut s = Stream::new(n);
+            assert_eq!(s.total().is_some(), n == 0);
+            for &v in &x[..n] {
+                s.push(v);
+            }
+            assert_eq!(
+                s.total().map(f32::to_bits),
+                Some(np_sum(&x[..n]).to_bits()),
+                "n = {n}"
+            );
+            s.push(1.0);
+            assert_eq!(
+                s.total().map(f32::to_bits),
+                Some(np_sum(&x[..n]).to_bits()),
                 "n = {n}"
             );
         }

@@ -67,7 +67,10 @@ pub struct Epoch<'e, 'm> {
     /// The epoch, counting from 1.
     pub epoch: usize,
     /// The mean loss over the epoch's samples, each computed before the
-    /// step that used it (full batch: the original's `data_loss`).
+    /// step that used it, summed as one pairwise tree over the epoch's
+    /// rows whatever the micro-batches (full batch: the original's
+    /// `data_loss`, `np.mean` of the per-sample losses). When the epoch
+    /// stopped on a non-finite loss, that loss (NaN or `±inf`).
     pub loss: f32,
     /// The learning rate of the epoch's last step (the original's
     /// `current_learning_rate`).
@@ -123,8 +126,9 @@ pub enum Stop {
 pub struct Fit {
     /// The epochs that completed (a refused epoch does not count).
     pub epochs: usize,
-    /// The last epoch's loss: the last completed one, or the non-finite
-    /// partial mean that stopped training.
+    /// The last epoch's loss: the last completed one's mean, or the first
+    /// non-finite per-sample loss, which stopped training (NaN for zero
+    /// epochs).
     pub loss: f32,
     /// Why it returned.
     pub stop: Stop,

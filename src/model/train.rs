@@ -9,7 +9,7 @@ use crate::losses::{
     backward_path, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, Labels, LossKernel,
     LossKind, MeanSquaredError, SoftmaxCrossEntropy,
 };
-use crate::math::sum_of;
+use crate::math::Stream;
 use crate::metrics::{Metric, Targets};
 use crate::optimizers::Optimizer;
 use crate::random::{Pcg32, Rng};
@@ -371,18 +371,24 @@ impl<'a> Model<'a> {
                 m.reset();
             }
             let order = shuffle.as_ref().map(|s| &*s.indices);
-            let mut total = 0.0_f32;
+            let mut total = Stream::new(rows);
             let mut start = 0;
             while start < rows {
                 let b = batch.min(rows - start);
                 let mut done = 0;
                 while done < b {
                     let m = self.micro_batch.min(b - done);
-                    let sum =
-                        self.run_micro_batch(inputs, targets, order, start + done, m, metrics);
-                    total += sum;
-                    if !sum.is_finite() {
-                        loss = total / rows as f32;
+                    let bad = self.run_micro_batch(
+                        inputs,
+                        targets,
+                        order,
+                        start + done,
+                        m,
+                        metrics,
+                        &mut total,
+                    );
+                    if let Some(bad) = bad {
+                        loss = bad;
                         let report = Epoch {
                             epoch,
                             loss,
@@ -407,7 +413,7 @@ impl<'a> Model<'a> {
                 self.update();
                 start += b;
             }
-            loss = total / rows as f32;
+            loss = total.total().unwrap_or(f32::NAN) / rows as f32;
             let report = Epoch {
                 epoch,
                 loss,
@@ -446,14 +452,14 @@ impl<'a> Model<'a> {
         for m in metrics.iter_mut() {
             m.reset();
         }
-        let mut total = 0.0_f32;
+        let mut total = Stream::new(rows);
         let mut start = 0;
         while start < rows {
             let m = self.micro_batch.min(rows - start);
-            total += self.run_micro_batch(inputs, targets, None, start, m, metrics);
+            self.run_micro_batch(inputs, targets, None, start, m, metrics, &mut total);
             start += m;
         }
-        Ok(total / rows as f32)
+        Ok(total.total().unwrap_or(f32::NAN) / rows as f32)
     }
 
     /// The outputs of `rows` samples of `inputs` into `output`
@@ -511,8 +517,9 @@ impl<'a> Model<'a> {
     }
 
     /// Gathers `m` samples from position `start` (through `order` when
-    /// shuffling), runs the forward, updates the metrics, and returns the
-    /// sum of their losses.
+    /// shuffling), runs the forward, updates the metrics, and adds their
+    /// losses to `total`; returns the first loss that is not finite.
+    #[allow(clippy::too_many_arguments)]
     fn run_micro_batch(
         &mut self,
         inputs: &[f32],
@@ -521,7 +528,8 @@ impl<'a> Model<'a> {
         start: usize,
         m: usize,
         metrics: &mut [&mut dyn Metric],
-    ) -> f32 {
+        total: &mut Stream,
+    ) -> Option<f32> {
         let (width_in, width_out) = (self.shape.inputs, self.shape.outputs);
         let state = self.optimizer.state_len(self.shape.parameters);
         let last = self.last_output();
@@ -560,7 +568,7 @@ impl<'a> Model<'a> {
         );
         let y = part(parts.layers, last, m * width_out);
         let t = part(parts.targets, 0, m * width_out);
-        let sum = loss_sum(self.loss, y, t, m, width_out);
+        let bad = add_losses(self.loss, y, t, width_out, total);
         let view = if categorical {
             Targets::OneHot(t)
         } else {
@@ -572,7 +580,7 @@ impl<'a> Model<'a> {
                 let _ = metric.observe(y, view, m, width_out);
             }
         }
-        sum
+        bad
     }
 
     /// The backward of the micro-batch of `m` rows just run forward, the
@@ -748,17 +756,34 @@ fn categorical(loss: LossKind) -> bool {
     )
 }
 
-/// The sum of the per-sample losses of `m` rows (`t`: `f32` rows, one-hot
-/// for the categorical losses), by [`crate::math::sum`]'s tree.
-fn loss_sum(loss: LossKind, y: &[f32], t: &[f32], m: usize, cols: usize) -> f32 {
+/// Adds the per-sample losses of the rows of `y` (`t`: `f32` rows, one-hot
+/// for the categorical losses) to `total`, in row order, so that an epoch's
+/// losses are summed as one pairwise tree whatever the micro-batches;
+/// returns the first that is not finite.
+fn add_losses(
+    loss: LossKind,
+    y: &[f32],
+    t: &[f32],
+    cols: usize,
+    total: &mut Stream,
+) -> Option<f32> {
+    let mut bad = None;
+    let mut add = |l: f32| {
+        if !l.is_finite() && bad.is_none() {
+            bad = Some(l);
+        }
+        total.push(l);
+    };
     match loss {
-        LossKind::BinaryCrossEntropy => sum_of(m, BinaryCrossEntropy.samples(y, t, cols)),
-        LossKind::MeanSquaredError => sum_of(m, MeanSquaredError.samples(y, t, cols)),
-        LossKind::CategoricalCrossEntropy | LossKind::SparseCategoricalCrossEntropy => sum_of(
-            m,
-            CategoricalCrossEntropy.samples(y, Labels::OneHot(t), cols),
-        ),
+        LossKind::BinaryCrossEntropy => BinaryCrossEntropy.samples(y, t, cols).for_each(&mut add),
+        LossKind::MeanSquaredError => MeanSquaredError.samples(y, t, cols).for_each(&mut add),
+        LossKind::CategoricalCrossEntropy | LossKind::SparseCategoricalCrossEntropy => {
+            CategoricalCrossEntropy
+                .samples(y, Labels::OneHot(t), cols)
+                .for_each(&mut add);
+        }
     }
+    bad
 }
 
 /// The loss gradient of `y` into `g`, divided by the step's `batch` rows;
