@@ -307,7 +307,9 @@ impl Stream {
                     return;
                 }
                 Some(l) => {
-                    value = l + value;
+                    // left + right, as the recursion adds them.
+                    let node = l + value;
+                    value = node;
                     self.depth -= 1;
                 }
             }
