@@ -180,4 +180,73 @@ step "sizes (opt-level s): library = size_lib - size_base"
 step "cost per element, instructions (qemu -icount shift=0, 16 x 16 batches)"
 python3 "$HERE/cost_table.py" "$OUT" | tee "$OUT/costs.md"
 
+# ---------------------------------------------------------------- training
+# On-device training (tests/firmware/src/training.rs, src/bin/train.rs):
+# two nets train from static memory in shuffled mini-batches; every epoch's
+# loss and the final parameters, and the predictions of the exported spiral
+# weights run with Network::predict (src/bin/infer.rs), must be the same
+# bits on all three targets and on the host (tests/firmware_training.rs).
+# The train firmware also measures its costs, stack and memory, and fails
+# if an accuracy goal is missed or a proposed kernel (src/proposed.rs)
+# changes a bit. Built by the release step above; see docs/firmware.md.
+T_TRAIN=$SECONDS
+NOT_RESULTS='^(calib|cost|mem|stack) '
+for board in "an386 cortex-m4 thumbv7em-none-eabihf" "an385 cortex-m3 thumbv7m-none-eabi" \
+             "an385 cortex-m3 thumbv6m-none-eabi"; do
+    read -r m cpu t <<<"$board"
+    step "train and infer: $t on mps2-$m"
+    qemu "train-$t" "$cpu" "mps2-$m" "$R/$t/release/train"
+    grep -qx 'training done' "$OUT/train-$t.txt" || die "train-$t: training did not finish"
+    check_calib "train-$t"
+    qemu "infer-$t" "$cpu" "mps2-$m" "$R/$t/release/infer"
+    grep -qx 'inference done' "$OUT/infer-$t.txt" || die "infer-$t: inference did not finish"
+    grep -E '^(spiral|circle) evaluate|^stack .*fit' "$OUT/train-$t.txt"
+done
+
+step "training and inference: bit-identical across targets and to the host"
+for t in thumbv7m-none-eabi thumbv6m-none-eabi; do
+    for f in train infer; do
+        diff <(grep -Ev "$NOT_RESULTS" "$OUT/$f-thumbv7em-none-eabihf.txt") \
+             <(grep -Ev "$NOT_RESULTS" "$OUT/$f-$t.txt") ||
+            die "$f: results differ between thumbv7em-none-eabihf and $t"
+    done
+done
+echo "$(grep -cEv "$NOT_RESULTS" "$OUT/train-thumbv7em-none-eabihf.txt") training lines and" \
+     "$(grep -cEv "$NOT_RESULTS" "$OUT/infer-thumbv7em-none-eabihf.txt") inference lines identical on thumbv7em, thumbv7m and thumbv6m"
+# The host trains and predicts with the same code and compares, in a
+# baseline build and one for this CPU.
+(cd "$REPO" && env -u CARGO_TARGET_DIR \
+    VANILLANETS_TRAINING_OUTPUT="$OUT/train-thumbv7em-none-eabihf.txt" \
+    VANILLANETS_INFERENCE_OUTPUT="$OUT/infer-thumbv7em-none-eabihf.txt" \
+    "${NICE[@]}" cargo test --quiet --test firmware_training "${FEATURES[@]}" -- --nocapture)
+(cd "$REPO" && env -u CARGO_TARGET_DIR \
+    VANILLANETS_TRAINING_OUTPUT="$OUT/train-thumbv7em-none-eabihf.txt" \
+    VANILLANETS_INFERENCE_OUTPUT="$OUT/infer-thumbv7em-none-eabihf.txt" \
+    RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR="$REPO/target/native" \
+    "${NICE[@]}" cargo test --quiet --test firmware_training "${FEATURES[@]}")
+
+step "training and inference firmware: flash and RAM (opt-level s)"
+SIZE_BINS=(train infer infer_size infer_size_match infer_size_static)
+for t in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+    cargo_build "$t" --profile size "${SIZE_BINS[@]/#/--bin=}" "${FEATURES[@]}"
+    nm -S --size-sort -C "$R/$t/size/infer_size" >"$OUT/infer_size-$t.nm"
+done
+{
+    printf '%-24s %-18s %10s %10s %12s\n' target firmware flash ram flash-base
+    for t in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+        read -r fb _ < <(elf_mem "$R/$t/size/size_base")
+        for b in "${SIZE_BINS[@]}"; do
+            read -r f r < <(elf_mem "$R/$t/size/$b")
+            printf '%-24s %-18s %10d %10d %12d\n' "$t" "$b" "$f" "$r" $((f - fb))
+        done
+        read -r f r < <(elf_mem "$R/$t/release/train")
+        printf '%-24s %-18s %10d %10d %12d\n' "$t" "train (opt 3)" "$f" "$r" $((f - fb))
+    done
+    echo "(flash-base: minus size_base; infer_size* hold the 396 B of weights)"
+} | tee "$OUT/training-sizes.txt"
+
+step "training costs (qemu -icount shift=0)"
+python3 "$HERE/training_table.py" "$OUT" | tee "$OUT/training.md"
+echo "training steps: $((SECONDS - T_TRAIN)) s"
+
 step "done; outputs in $OUT"
