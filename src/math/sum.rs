@@ -224,8 +224,10 @@ pub(crate) struct Stream {
     total: Option<f32>,
 }
 
-/// Halvings from `usize::MAX` down to a block of 128: fewer than 64.
-const STACK: usize = 64;
+/// Halvings from `usize::MAX` down to a block of 128: fewer than
+/// `usize::BITS` (32 levels on a 32-bit core, so the stream stays small on
+/// a microcontroller's stack).
+const STACK: usize = usize::BITS as usize;
 
 impl Stream {
     /// A tree over `n` values.

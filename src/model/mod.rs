@@ -54,6 +54,7 @@ mod train;
 pub use fit::{Control, Epoch, Fit, FitOptions, Shuffle, Stop};
 pub use train::Model;
 
+use crate::activations::Activation;
 use crate::layers::{validate, Layer, Shape};
 use crate::shape::{check_len, elements};
 use crate::Error;
@@ -303,8 +304,13 @@ impl<'a> Network<'a> {
                         copy(inputs, values);
                         fresh = false;
                     }
-                    if let Some(a) = layer.activation() {
-                        a.forward_in_place(rows, width, values)?;
+                    // Dispatched by `match`, not through `&dyn Activation`:
+                    // a vtable would link every backward into inference
+                    // firmware (about 3 KiB that never runs).
+                    match layer {
+                        Layer::Activation(kind) => kind.forward_in_place(rows, width, values)?,
+                        Layer::Custom(a) => a.forward_in_place(rows, width, values)?,
+                        Layer::Dense(_) => {}
                     }
                 }
             }
