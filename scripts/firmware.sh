@@ -187,7 +187,7 @@ python3 "$HERE/cost_table.py" "$OUT" | tee "$OUT/costs.md"
 # weights run with Network::predict (src/bin/infer.rs), must be the same
 # bits on all three targets and on the host (tests/firmware_training.rs).
 # The train firmware also measures its costs, stack and memory, and fails
-# if an accuracy goal is missed or a proposed kernel (src/proposed.rs)
+# if an accuracy goal is missed or a plain-loop kernel (src/plain.rs)
 # changes a bit. Built by the release step above; see docs/firmware.md.
 T_TRAIN=$SECONDS
 NOT_RESULTS='^(calib|cost|mem|stack) '

@@ -63,7 +63,7 @@ for target, _ in cores:
         d["mem"] = grab(text, rf"(mem {net}: .*)", str)
     data[("dense", target)] = re.findall(
         r"cost dense (\S+ x\d+) (forward|backward parameters|backward inputs): library ([\d.]+) "
-        r"instructions/MAC(?:, proposed ([\d.]+) \(same bits: (\w+)\))?", text)
+        r"instructions/MAC(?:, plain loops ([\d.]+) \(same bits: (\w+)\))?", text)
     data[("aifes", target)] = grab(text, r"(mem aifes .*)", str)
     data[("calib", target)] = grab(text, r"calib ticks\(200000 instr\) = (\d+)")
     infer = "\n".join(lines("infer", target))
@@ -107,7 +107,7 @@ for net in NETS:
             print(f"| {net} | {what}: {label} | " + " | ".join(cells) + " |")
 print()
 
-print("Dense kernels, instructions per multiply-accumulate (library / proposed, same bits):\n")
+print("Dense kernels, instructions per multiply-accumulate (library tiles / plain loops, same bits):\n")
 print("| shape (inputs x outputs x rows) | kernel | " + " | ".join(name for _, name in cores) + " |")
 print("|---|---|" + "---:|" * len(cores))
 entries = {}

@@ -20,8 +20,8 @@
 
 #[path = "firmware/src/inference.rs"]
 mod inference;
-#[path = "firmware/src/proposed.rs"]
-mod proposed;
+#[path = "firmware/src/plain.rs"]
+mod plain;
 #[path = "firmware/src/trained.rs"]
 mod trained;
 #[path = "firmware/src/training.rs"]
@@ -305,11 +305,11 @@ fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|&v| training::bits(v)).collect()
 }
 
-/// The kernels proposed to the library (`src/proposed.rs`, measured by
-/// the training firmware) give the library's bits on every shape and on the
-/// IEEE special values (NaN as NaN).
+/// The library's register-tiled Dense kernels give the bits of the plain
+/// loops (`src/plain.rs`, also timed by the training firmware) on every
+/// shape and on the IEEE special values (NaN as NaN).
 #[test]
-fn proposed_dense_kernels_give_the_library_s_bits() {
+fn tiled_dense_kernels_give_the_plain_loops_bits() {
     let sizes = [1, 2, 3, 4, 5, 7, 8, 9, 16, 17];
     let mut cases = 0;
     for &n_in in &sizes {
@@ -325,7 +325,7 @@ fn proposed_dense_kernels_give_the_library_s_bits() {
 
                     let (mut y, mut y2) = (vec![0.0; rows * n_out], vec![0.0; rows * n_out]);
                     dense.forward(&x, &w, &b, rows, &mut y).unwrap();
-                    proposed::forward(n_in, n_out, &x, &w, &b, &mut y2);
+                    plain::forward(n_in, n_out, &x, &w, &b, &mut y2);
                     assert_eq!(bits(&y), bits(&y2), "forward {n_in}x{n_out} x{rows}");
 
                     for overwrite in [true, false] {
@@ -340,7 +340,7 @@ fn proposed_dense_kernels_give_the_library_s_bits() {
                         dense
                             .backward_parameters(&x, &dv, rows, mode, &mut dw, &mut db)
                             .unwrap();
-                        proposed::backward_parameters(
+                        plain::backward_parameters(
                             n_in, n_out, &x, &dv, overwrite, &mut dw2, &mut db2,
                         );
                         assert_eq!(bits(&dw), bits(&dw2), "dW {n_in}x{n_out} x{rows} {mode:?}");
@@ -349,7 +349,7 @@ fn proposed_dense_kernels_give_the_library_s_bits() {
 
                     let (mut dx, mut dx2) = (vec![0.0; rows * n_in], vec![0.0; rows * n_in]);
                     dense.backward_inputs(&w, &dv, rows, &mut dx).unwrap();
-                    if proposed::backward_inputs_narrow(n_in, n_out, &w, &dv, &mut dx2) {
+                    if plain::backward_inputs_narrow(n_in, n_out, &w, &dv, &mut dx2) {
                         assert_eq!(bits(&dx), bits(&dx2), "dx {n_in}x{n_out} x{rows}");
                     }
                     cases += 1;

@@ -146,18 +146,7 @@ impl Dense {
 
     /// [`forward`](Self::forward) on validated slices.
     pub(crate) fn forward_raw(&self, x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
-        let weight_rows = batch_rows(w, self.outputs);
-        for (x, y) in batch_rows(x, self.inputs).zip(batch_rows_mut(y, self.outputs)) {
-            y.fill(0.0);
-            for (&xk, wk) in x.iter().zip(weight_rows.clone()) {
-                for (y, &w) in y.iter_mut().zip(wk) {
-                    *y += xk * w;
-                }
-            }
-            for (y, &b) in y.iter_mut().zip(b) {
-                *y += b;
-            }
-        }
+        super::tiles::forward(self.inputs, self.outputs, x, w, b, y);
     }
 
     /// `dweights = inputsᵀ · dvalues` and `dbiases = Σ_rows dvalues`,
@@ -198,20 +187,8 @@ impl Dense {
         dw: &mut [f32],
         db: &mut [f32],
     ) {
-        if mode == Gradients::Overwrite {
-            dw.fill(0.0);
-            db.fill(0.0);
-        }
-        for (x, dv) in batch_rows(x, self.inputs).zip(batch_rows(dv, self.outputs)) {
-            for (&xk, dwk) in x.iter().zip(batch_rows_mut(dw, self.outputs)) {
-                for (dw, &dv) in dwk.iter_mut().zip(dv) {
-                    *dw += xk * dv;
-                }
-            }
-            for (db, &dv) in db.iter_mut().zip(dv) {
-                *db += dv;
-            }
-        }
+        let overwrite = mode == Gradients::Overwrite;
+        super::tiles::backward_parameters(self.inputs, self.outputs, x, dv, overwrite, dw, db);
     }
 
     /// `dinputs = dvalues · weightsᵀ`.
@@ -239,6 +216,10 @@ impl Dense {
 
     /// [`backward_inputs`](Self::backward_inputs) on validated slices.
     pub(crate) fn backward_inputs_raw(&self, w: &[f32], dv: &[f32], dx: &mut [f32]) {
+        // Below 8 outputs the tree is a left-to-right sum: run it directly.
+        if super::tiles::backward_inputs_narrow(self.inputs, self.outputs, w, dv, dx) {
+            return;
+        }
         for (dv, dx) in batch_rows(dv, self.outputs).zip(batch_rows_mut(dx, self.inputs)) {
             for (dx, wk) in dx.iter_mut().zip(batch_rows(w, self.outputs)) {
                 *dx = dot(dv, wk);

@@ -9,6 +9,7 @@
 
 mod dense;
 mod init;
+mod tiles;
 
 pub use dense::{Dense, Gradients};
 pub use init::{initialize, Distribution, Init};

@@ -11,18 +11,18 @@
 //!   forward (`Model::predict` / `evaluate`), the backward (the public
 //!   kernels the model runs, on one micro-batch) and the update
 //!   (`Optimizer::step`); and the Dense kernels per multiply-accumulate on
-//!   a 64 × 64 layer over 16 rows, beside the proposed kernels of
-//!   `src/proposed.rs` (which must give the same bits).
+//!   a 64 × 64 layer over 16 rows, beside the plain-loop kernels of
+//!   `src/plain.rs` (which must give the same bits).
 //!
 //! Exits with a failure status if anything fails, an accuracy goal is not
-//! met, or a proposed kernel's bits differ from the library's.
+//! met, or a plain-loop kernel's bits differ from the library's.
 #![no_std]
 #![no_main]
 
 #[path = "../common.rs"]
 mod common;
-#[path = "../proposed.rs"]
-mod proposed;
+#[path = "../plain.rs"]
+mod plain;
 #[path = "../training.rs"]
 mod training;
 
@@ -417,8 +417,8 @@ fn same(a: &[f32], b: &[f32]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits())
 }
 
-/// One Dense shape over `rows` rows: the library's kernels and the
-/// proposed ones (`src/proposed.rs`), per multiply-accumulate; `false` if
+/// One Dense shape over `rows` rows: the library's (tiled) kernels and the
+/// plain loops of `src/plain.rs`, per multiply-accumulate; `false` if
 /// their bits differ.
 fn dense_case(
     out: &mut impl Write,
@@ -461,11 +461,11 @@ fn dense_case(
     let t = ticks(|| {
         let _ = black_box(dense.forward(x, w, bias, rows, y));
     });
-    let t2 = ticks(|| proposed::forward(n_in, n_out, x, w, bias, y2));
+    let t2 = ticks(|| plain::forward(n_in, n_out, x, w, bias, y2));
     let same_forward = same(y, y2);
     writeln!(
         out,
-        "cost dense {name} forward: library {} instructions/MAC, proposed {} (same bits: {same_forward})",
+        "cost dense {name} forward: library {} instructions/MAC, plain loops {} (same bits: {same_forward})",
         Per(t, macs, 2),
         Per(t2, macs, 2)
     )?;
@@ -473,11 +473,11 @@ fn dense_case(
     let t = ticks(|| {
         let _ = black_box(dense.backward_parameters(x, dv, rows, overwrite, dw, db));
     });
-    let t2 = ticks(|| proposed::backward_parameters(n_in, n_out, x, dv, true, dw2, db2));
+    let t2 = ticks(|| plain::backward_parameters(n_in, n_out, x, dv, true, dw2, db2));
     let same_parameters = same(dw, dw2) && same(db, db2);
     writeln!(
         out,
-        "cost dense {name} backward parameters: library {} instructions/MAC, proposed {} (same bits: {same_parameters})",
+        "cost dense {name} backward parameters: library {} instructions/MAC, plain loops {} (same bits: {same_parameters})",
         Per(t, macs, 2),
         Per(t2, macs, 2)
     )?;
@@ -485,12 +485,12 @@ fn dense_case(
         let _ = black_box(dense.backward_inputs(w, dv, rows, dx));
     });
     let mut narrow = false;
-    let t2 = ticks(|| narrow = proposed::backward_inputs_narrow(n_in, n_out, w, dv, dx2));
+    let t2 = ticks(|| narrow = plain::backward_inputs_narrow(n_in, n_out, w, dv, dx2));
     let same_inputs = !narrow || same(dx, dx2);
     if narrow {
         writeln!(
             out,
-            "cost dense {name} backward inputs: library {} instructions/MAC, proposed {} (same bits: {same_inputs})",
+            "cost dense {name} backward inputs: library {} instructions/MAC, plain loops {} (same bits: {same_inputs})",
             Per(t, macs, 2),
             Per(t2, macs, 2)
         )?;

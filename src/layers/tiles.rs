@@ -1,29 +1,29 @@
-//! Dense kernels proposed for the library (`src/layers/dense.rs`): the same
-//! IEEE operations, in the same order for every output element, as
-//! `forward_raw`, `backward_parameters_raw` and (with fewer than 8
-//! outputs) `backward_inputs_raw`, so the same bits (the host test
-//! `tests/firmware_training.rs` checks them against the library on many
-//! shapes and on NaN, ±inf, ±0 and subnormals), with the sums kept in
-//! registers instead of being loaded and stored for every
-//! multiply-accumulate. The training firmware measures both
-//! (docs/firmware.md). Safe Rust, no panic path (no slice indexing:
-//! zipped iterators, `get` and `first_chunk`).
+//! The Dense kernels' loops: register tiles.
 //!
-//! The library's forward walks `y_row += x_k · W_k` for each input `k`:
-//! every multiply-accumulate loads and stores its `y_j`. Here a tile of 4
-//! rows × 4 outputs keeps its 16 sums in FPU registers over the whole `k`
-//! loop: per `k`, 4 loads of `x`, 4 of `W`, 16 multiply-adds. Each sum
-//! still starts at `+0.0`, adds `x_k·W_kj` for `k = 0, 1, ...` in order,
-//! and then the bias: the library's order. Rows and outputs left over take
-//! 1-row and 1-column tiles.
+//! `y = x W + b` keeps a tile of 1 row × 4 outputs, and `dW (+)= xᵀ dv` a
+//! tile of 4 inputs × 4 outputs, in registers over the whole inner loop
+//! instead of loading and storing an output for every multiply-accumulate;
+//! each sum still starts at `+0.0` (or the old `dW`), adds its products in
+//! input order (forward) or row order (weight gradients), then the bias:
+//! the order documented on [`super::Dense`], so the same bits on every
+//! target. On a Cortex-M4F that is about 3 and 2.2 instructions per
+//! multiply-accumulate instead of 5.6 and 7.4 (docs/firmware.md). Outputs
+//! and inputs left over take 1-wide tiles. No slice indexing: zipped
+//! iterators, `get` and `first_chunk`, so no panic path.
 
 /// Output columns per tile.
 const C: usize = 4;
-/// Rows per tile.
-const R: usize = 4;
+/// Rows per forward tile. Four rows (16 sums in registers) reach about 2
+/// instructions per multiply-accumulate on a Cortex-M4F, but their extra
+/// code puts a small inference firmware past 4 KiB of crate code; one row
+/// keeps it under, at about 3 (docs/firmware.md).
+const R: usize = 1;
+/// Inputs per weight-gradient tile (training code, where speed matters
+/// more than size): four, so 16 sums stay in registers over the rows.
+const K: usize = 4;
 
 /// `acc[r][j] = Σ_k x_r[k] · W[k][j0 + j]`, each sum from `+0.0` in `k`
-/// order, for `M` (4 or 1) rows.
+/// order, for `M` rows (1 here; the 4-row arm is kept for a wider `R`).
 #[inline(always)]
 fn tile<const M: usize, const N: usize>(
     xs: [&[f32]; M],
@@ -78,8 +78,8 @@ fn store<const M: usize, const N: usize>(
     };
     for (y, acc) in ys.into_iter().zip(acc) {
         if let Some(yq) = y.get_mut(j0..).and_then(|s| s.first_chunk_mut::<N>()) {
-            for j in 0..N {
-                yq[j] = acc[j] + bq[j];
+            for ((y, &a), &b) in yq.iter_mut().zip(&acc).zip(bq) {
+                *y = a + b;
             }
         }
     }
@@ -109,10 +109,19 @@ fn rows<const M: usize>(
 
 /// `y = x W + b` for `x.len() / inputs` rows (validated slices, as
 /// `Dense::forward_raw` takes them): the same bits.
-pub fn forward(inputs: usize, outputs: usize, x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
+pub(super) fn forward(
+    inputs: usize,
+    outputs: usize,
+    x: &[f32],
+    w: &[f32],
+    b: &[f32],
+    y: &mut [f32],
+) {
     let (inputs, outputs) = (inputs.max(1), outputs.max(1));
-    let mut xp = x.chunks_exact(R * inputs);
-    let mut yp = y.chunks_exact_mut(R * outputs);
+    // `max(1)`: never 0, even if the product saturates, so `chunks_exact`
+    // keeps no panic path.
+    let mut xp = x.chunks_exact(R.saturating_mul(inputs).max(1));
+    let mut yp = y.chunks_exact_mut(R.saturating_mul(outputs).max(1));
     for (x, y) in (&mut xp).zip(&mut yp) {
         let mut xr = x.chunks_exact(inputs);
         let mut yr = y.chunks_exact_mut(outputs);
@@ -202,7 +211,7 @@ fn gradient_rows<const K: usize>(
 /// per weight, the sum starts at `+0.0` (or the old `dW`) and adds the
 /// rows' products in row order, as the library's does; a tile of 4
 /// inputs × 4 outputs keeps its 16 sums in registers over the rows.
-pub fn backward_parameters(
+pub(super) fn backward_parameters(
     inputs: usize,
     outputs: usize,
     x: &[f32],
@@ -213,9 +222,9 @@ pub fn backward_parameters(
 ) {
     let (inputs, outputs) = (inputs.max(1), outputs.max(1));
     let mut k0 = 0;
-    while k0 + R <= inputs {
-        gradient_rows::<R>(inputs, outputs, x, dv, k0, overwrite, dw);
-        k0 += R;
+    while k0 + K <= inputs {
+        gradient_rows::<K>(inputs, outputs, x, dv, k0, overwrite, dw);
+        k0 += K;
     }
     while k0 < inputs {
         gradient_rows::<1>(inputs, outputs, x, dv, k0, overwrite, dw);
@@ -240,7 +249,7 @@ pub fn backward_parameters(
 /// runs directly (then `0.0 + sum`, as `dot` returns), without the tree's
 /// set-up for every element. (`outputs >= 8` is left to the library.)
 /// Returns `false`, writing nothing, for `outputs >= 8`.
-pub fn backward_inputs_narrow(
+pub(super) fn backward_inputs_narrow(
     inputs: usize,
     outputs: usize,
     w: &[f32],
