@@ -1,15 +1,26 @@
-//! The crate's one switch for its vector path: `cfg(vanillanets_lanes)`,
-//! set when the `fast-math` feature is on and the target has SIMD registers
-//! (SSE2, NEON or WebAssembly's simd128). Code behind it gives the same bits
-//! as the code it replaces; it only changes how fast they come.
+//! The crate's switches for targets with SIMD registers (SSE2, NEON or
+//! WebAssembly's simd128), emitted once here instead of repeated
+//! `target_feature` predicates:
+//!
+//! - `cfg(vanillanets_simd)`: the target has them (the Dense kernels then
+//!   use wider register tiles);
+//! - `cfg(vanillanets_lanes)`: they and the `fast-math` feature (the
+//!   Softmax lane path).
+//!
+//! Code behind either gives the same bits as the code it replaces; it only
+//! changes how fast they come.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(vanillanets_lanes)");
+    println!("cargo::rustc-check-cfg=cfg(vanillanets_simd)");
     println!("cargo::rerun-if-changed=build.rs");
     let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
     let simd = features
         .split(',')
         .any(|f| matches!(f, "sse2" | "neon" | "simd128"));
+    if simd {
+        println!("cargo::rustc-cfg=vanillanets_simd");
+    }
     if simd && std::env::var_os("CARGO_FEATURE_FAST_MATH").is_some() {
         println!("cargo::rustc-cfg=vanillanets_lanes");
     }

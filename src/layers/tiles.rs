@@ -11,8 +11,15 @@
 //! and inputs left over take 1-wide tiles. No slice indexing: zipped
 //! iterators, `get` and `first_chunk`, so no panic path.
 
-/// Output columns per tile.
+/// Output columns per tile: 4 on scalar FPUs (a Cortex-M4F has 32
+/// single-precision registers), 16 on SIMD targets, where the 16 sums are
+/// four or two vector registers. The width changes no result: each sum's
+/// operations and their order are the same.
+#[cfg(not(vanillanets_simd))]
 const C: usize = 4;
+/// Output columns per tile (SIMD targets).
+#[cfg(vanillanets_simd)]
+const C: usize = 16;
 /// Rows per forward tile. Four rows (16 sums in registers) reach about 2
 /// instructions per multiply-accumulate on a Cortex-M4F, but their extra
 /// code puts a small inference firmware past 4 KiB of crate code; one row
