@@ -2,9 +2,9 @@
 //! register-tiled kernels (`src/layers/tiles.rs`) must match bit for bit.
 //! These are the library's kernels before the tiles: `y_row += x_k · W_k`
 //! over the inputs, then the bias; `dW_k += x_k · dv_row` and `db += dv_row`
-//! over the rows; `dx_k = Σ_j dv_j · W_kj` left to right from `+0.0`
-//! (fewer than 8 outputs, where `math::sum`'s tree is that sum), then
-//! `0.0 +` it. The training firmware times both per multiply-accumulate
+//! over the rows; `dx_k` as `math::sum` of the products `dv_j · W_kj`
+//! (fewer than 8 outputs, where the library runs that tree's left-to-right
+//! sum directly). The training firmware times both per multiply-accumulate
 //! and exits with a failure if any bit differs; `tests/firmware_training.rs`
 //! compares them on 1 400 shapes with NaN, ±inf, ±0 and subnormals.
 
@@ -51,8 +51,9 @@ pub fn backward_parameters(
     }
 }
 
-/// `dx = dv Wᵀ` for fewer than 8 outputs, as `math::sum`'s tree gives it
-/// there (left to right from `+0.0`, then `0.0 +`); `false`, writing
+/// `dx = dv Wᵀ` for fewer than 8 outputs, each element the public
+/// `math::sum` of its products (the tree the library documents, and which
+/// its shortcut for narrow layers must reproduce); `false`, writing
 /// nothing, for 8 outputs or more.
 pub fn backward_inputs_narrow(
     inputs: usize,
@@ -67,11 +68,11 @@ pub fn backward_inputs_narrow(
     let (inputs, outputs) = (inputs.max(1), outputs.max(1));
     for (dvr, dxr) in dv.chunks_exact(outputs).zip(dx.chunks_exact_mut(inputs)) {
         for (d, wk) in dxr.iter_mut().zip(w.chunks_exact(outputs)) {
-            let mut res = 0.0_f32;
-            for (&g, &w) in dvr.iter().zip(wk) {
-                res += g * w;
+            let mut products = [0.0_f32; 8];
+            for ((p, &g), &w) in products.iter_mut().zip(dvr).zip(wk) {
+                *p = g * w;
             }
-            *d = 0.0 + res;
+            *d = vanillanets::math::sum(products.get(..outputs).unwrap_or(&[]));
         }
     }
     true
