@@ -38,7 +38,7 @@ use vanillanets::model::{Control, FitOptions, Model, Network};
 use vanillanets::optimizers::{Adam, Optimizer};
 use vanillanets::random::Pcg32;
 
-use common::{Data, CASES};
+use common::{median_ns, simd_features, Data, CASES};
 
 /// The kernels of `benches/common` that the peers also run, in the
 /// table's order.
@@ -238,41 +238,10 @@ fn epochs(name: &str, epochs: usize, reps: usize) {
     }
 }
 
-/// Each sample runs the kernel this long (or once, if one run is longer).
-const SAMPLE_TIME: Duration = Duration::from_millis(2);
-/// Time budget per kernel, split into samples (`scripts/peers.py` uses
-/// the same three numbers for the peers).
+/// Time budget per kernel, split into samples of about 2 ms, 5 to 31 of
+/// them (`common::median_ns`; `scripts/peers.py` uses the same numbers for
+/// the peers).
 const CASE_TIME: Duration = Duration::from_millis(150);
-const MIN_SAMPLES: usize = 5;
-const MAX_SAMPLES: usize = 31;
-
-#[inline(never)]
-fn measured(run: fn(&mut Data), data: &mut Data, iters: usize) {
-    for _ in 0..iters {
-        run(black_box(&mut *data));
-    }
-}
-
-/// Median ns per element of one kernel, as `benches/report.rs` times it.
-fn time_kernel(run: fn(&mut Data), data: &mut Data, n: usize) -> f64 {
-    let start = Instant::now();
-    measured(run, data, 1);
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let iters = (SAMPLE_TIME.as_nanos() / once.as_nanos()).max(1) as usize;
-    let per_sample = once * iters as u32;
-    let samples = (CASE_TIME.as_nanos() / per_sample.as_nanos().max(1)) as usize;
-    let samples = samples.clamp(MIN_SAMPLES, MAX_SAMPLES);
-    measured(run, data, iters);
-    let mut ns: Vec<f64> = (0..samples)
-        .map(|_| {
-            let start = Instant::now();
-            measured(run, data, iters);
-            start.elapsed().as_nanos() as f64 / (iters * n) as f64
-        })
-        .collect();
-    ns.sort_by(f64::total_cmp);
-    ns[ns.len() / 2]
-}
 
 /// `--kernels`: one median per kernel of [`KERNELS`].
 fn kernels() {
@@ -282,7 +251,7 @@ fn kernels() {
             .iter()
             .find(|c| c.name == name)
             .unwrap_or_else(|| fail(&format!("no kernel case {name}")));
-        let ns = time_kernel(case.run, &mut data, KERNEL_N);
+        let ns = median_ns(case.run, &mut data, KERNEL_N, CASE_TIME);
         println!("kernel\t{name}\t{ns:.6}");
     }
 }
@@ -504,18 +473,7 @@ fn breakdown(name: &str, reps: usize) {
 }
 
 fn info() {
-    let features = [
-        ("avx512f", cfg!(target_feature = "avx512f")),
-        ("avx2", cfg!(target_feature = "avx2")),
-        ("fma", cfg!(target_feature = "fma")),
-        ("sse4.1", cfg!(target_feature = "sse4.1")),
-        ("sse2", cfg!(target_feature = "sse2")),
-    ];
-    let on: Vec<&str> = features
-        .iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| *name)
-        .collect();
+    let on = simd_features();
     let lanes = if cfg!(target_feature = "avx512f") {
         16
     } else if cfg!(target_feature = "avx") {

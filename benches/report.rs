@@ -27,17 +27,13 @@
 
 mod common;
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Case, Data, CASES, SIZES};
+use common::{measured, median_ns, simd_features, Case, Data, CASES, SIZES};
 
-/// Each sample runs the case this long (or once, if one run is longer).
-const SAMPLE_TIME: Duration = Duration::from_millis(2);
-/// Time budget per case and size, split into samples.
+/// Time budget per case and size, split into samples of about 2 ms, 5 to
+/// 31 of them (`common::median_ns`).
 const CASE_TIME: Duration = Duration::from_millis(300);
-const MIN_SAMPLES: usize = 5;
-const MAX_SAMPLES: usize = 31;
 
 /// Each default-path kernel and the plain `libm` loop of its calls.
 const OVER_LIBM: &[(&str, &str)] = &[
@@ -47,36 +43,6 @@ const OVER_LIBM: &[(&str, &str)] = &[
     ("bce_fwd", "libm_logf_x2"),
     ("bce_calculate", "libm_logf_x2"),
 ];
-
-/// Runs `case` `iters` times; the callgrind mode counts the instructions
-/// inside this function only.
-#[inline(never)]
-fn measured(case: &Case, data: &mut Data, iters: usize) {
-    for _ in 0..iters {
-        (case.run)(black_box(&mut *data));
-    }
-}
-
-/// Median ns per element of `case` over `data`.
-fn time(case: &Case, data: &mut Data, n: usize) -> f64 {
-    let start = Instant::now();
-    measured(case, data, 1);
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let iters = (SAMPLE_TIME.as_nanos() / once.as_nanos()).max(1) as usize;
-    let per_sample = once * iters as u32;
-    let samples = (CASE_TIME.as_nanos() / per_sample.as_nanos().max(1)) as usize;
-    let samples = samples.clamp(MIN_SAMPLES, MAX_SAMPLES);
-    measured(case, data, iters); // warm up at the sample's length
-    let mut ns: Vec<f64> = (0..samples)
-        .map(|_| {
-            let start = Instant::now();
-            measured(case, data, iters);
-            start.elapsed().as_nanos() as f64 / (iters * n) as f64
-        })
-        .collect();
-    ns.sort_by(f64::total_cmp);
-    ns[ns.len() / 2]
-}
 
 struct Options {
     sizes: Vec<usize>,
@@ -114,17 +80,7 @@ fn options() -> Options {
 }
 
 fn build() -> String {
-    let features = [
-        ("avx512f", cfg!(target_feature = "avx512f")),
-        ("avx2", cfg!(target_feature = "avx2")),
-        ("fma", cfg!(target_feature = "fma")),
-        ("sse2", cfg!(target_feature = "sse2")),
-    ];
-    let on: Vec<&str> = features
-        .iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| *name)
-        .collect();
+    let on = simd_features();
     format!(
         "fast-math {}; target {} with {}",
         if cfg!(feature = "fast-math") {
@@ -156,7 +112,7 @@ fn main() {
         };
         let mut data = Data::new(n);
         (case.run)(&mut data);
-        measured(case, &mut data, iters);
+        measured(case.run, &mut data, iters);
         return;
     }
 
@@ -174,7 +130,7 @@ fn main() {
     for (s, &n) in o.sizes.iter().enumerate() {
         let mut data = Data::new(n);
         for (c, case) in cases.iter().enumerate() {
-            ns[c][s] = time(case, &mut data, n);
+            ns[c][s] = median_ns(case.run, &mut data, n, CASE_TIME);
         }
     }
     let memcpy = &ns[0].clone();

@@ -11,6 +11,7 @@
 #![allow(dead_code)] // each bench binary uses part of this module
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use vanillanets::activations::{Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh};
 use vanillanets::losses::{
@@ -344,4 +345,55 @@ pub const CASES: &[Case] = &[
 /// The case called `name`.
 pub fn case(name: &str) -> Option<&'static Case> {
     CASES.iter().find(|c| c.name == name)
+}
+
+/// Runs `run` `iters` times. `scripts/callgrind.sh` counts the
+/// instructions inside this function only (`--toggle-collect='*measured*'`).
+#[inline(never)]
+#[allow(dead_code)] // not every bench target times cases this way
+pub fn measured(run: fn(&mut Data), data: &mut Data, iters: usize) {
+    for _ in 0..iters {
+        run(black_box(&mut *data));
+    }
+}
+
+/// Median ns per element of `run` over `data` (`n` elements): samples of
+/// about 2 ms, as many as fit in `budget` (5 to 31), after a warm-up at the
+/// sample's length.
+#[allow(dead_code)]
+pub fn median_ns(run: fn(&mut Data), data: &mut Data, n: usize, budget: Duration) -> f64 {
+    const SAMPLE_TIME: Duration = Duration::from_millis(2);
+    let start = Instant::now();
+    measured(run, data, 1);
+    let once = start.elapsed().max(Duration::from_nanos(1));
+    let iters = (SAMPLE_TIME.as_nanos() / once.as_nanos()).max(1) as usize;
+    let per_sample = once * iters as u32;
+    let samples = (budget.as_nanos() / per_sample.as_nanos().max(1)) as usize;
+    let samples = samples.clamp(5, 31);
+    measured(run, data, iters);
+    let mut ns: Vec<f64> = (0..samples)
+        .map(|_| {
+            let start = Instant::now();
+            measured(run, data, iters);
+            start.elapsed().as_nanos() as f64 / (iters * n) as f64
+        })
+        .collect();
+    ns.sort_by(f64::total_cmp);
+    ns[ns.len() / 2]
+}
+
+/// The x86 vector features this build was compiled with, widest first.
+#[allow(dead_code)]
+pub fn simd_features() -> Vec<&'static str> {
+    [
+        ("avx512f", cfg!(target_feature = "avx512f")),
+        ("avx2", cfg!(target_feature = "avx2")),
+        ("fma", cfg!(target_feature = "fma")),
+        ("sse4.1", cfg!(target_feature = "sse4.1")),
+        ("sse2", cfg!(target_feature = "sse2")),
+    ]
+    .iter()
+    .filter(|(_, on)| *on)
+    .map(|(name, _)| *name)
+    .collect()
 }
