@@ -95,27 +95,25 @@ impl Dense {
         }
     }
 
-    /// Checks `rows` and the lengths of the weights and the batch slices;
-    /// returns `(rows × inputs, rows × outputs)`.
+    /// Checks `rows` and the lengths (argument name, length) of the weights
+    /// (or their gradient, `inputs × outputs`), the `rows × inputs` slice
+    /// `x` and the `rows × outputs` slice `y`.
     fn check(
         &self,
-        weights: Option<(&'static str, &[f32])>,
+        weights: (&'static str, usize),
         rows: usize,
         x: (&'static str, usize),
         y: (&'static str, usize),
-    ) -> Result<(usize, usize), Error> {
+    ) -> Result<(), Error> {
         let n_in = elements(rows, self.inputs)?;
         let n_out = elements(rows, self.outputs)?;
         let weights_len = self.weights_len().ok_or(Error::ShapeOverflow {
             rows: self.inputs,
             cols: self.outputs,
         })?;
-        if let Some((name, w)) = weights {
-            check_len(name, weights_len, w.len())?;
-        }
+        check_len(weights.0, weights_len, weights.1)?;
         check_len(x.0, n_in, x.1)?;
-        check_len(y.0, n_out, y.1)?;
-        Ok((n_in, n_out))
+        check_len(y.0, n_out, y.1)
     }
 
     /// `output = inputs · weights + biases` for `rows` samples.
@@ -134,7 +132,7 @@ impl Dense {
         output: &mut [f32],
     ) -> Result<(), Error> {
         self.check(
-            Some(("weights", weights)),
+            ("weights", weights.len()),
             rows,
             ("inputs", inputs.len()),
             ("output", output.len()),
@@ -167,7 +165,7 @@ impl Dense {
         dbiases: &mut [f32],
     ) -> Result<(), Error> {
         self.check(
-            Some(("dweights", dweights)),
+            ("dweights", dweights.len()),
             rows,
             ("inputs", inputs.len()),
             ("dvalues", dvalues.len()),
@@ -205,7 +203,7 @@ impl Dense {
         dinputs: &mut [f32],
     ) -> Result<(), Error> {
         self.check(
-            Some(("weights", weights)),
+            ("weights", weights.len()),
             rows,
             ("dinputs", dinputs.len()),
             ("dvalues", dvalues.len()),
@@ -216,10 +214,6 @@ impl Dense {
 
     /// [`backward_inputs`](Self::backward_inputs) on validated slices.
     pub(crate) fn backward_inputs_raw(&self, w: &[f32], dv: &[f32], dx: &mut [f32]) {
-        // Below 8 outputs the tree is a left-to-right sum: run it directly.
-        if super::tiles::backward_inputs_narrow(self.inputs, self.outputs, w, dv, dx) {
-            return;
-        }
         for (dv, dx) in batch_rows(dv, self.outputs).zip(batch_rows_mut(dx, self.inputs)) {
             for (dx, wk) in dx.iter_mut().zip(batch_rows(w, self.outputs)) {
                 *dx = dot(dv, wk);

@@ -250,31 +250,3 @@ pub(super) fn backward_parameters(
         }
     }
 }
-
-/// `dx = dv Wᵀ`, as `Dense::backward_inputs_raw`, when `outputs < 8`:
-/// there `math::sum`'s tree is a left-to-right sum from `+0.0`, which this
-/// runs directly (then `0.0 + sum`, as `dot` returns), without the tree's
-/// set-up for every element. (`outputs >= 8` is left to the library.)
-/// Returns `false`, writing nothing, for `outputs >= 8`.
-pub(super) fn backward_inputs_narrow(
-    inputs: usize,
-    outputs: usize,
-    w: &[f32],
-    dv: &[f32],
-    dx: &mut [f32],
-) -> bool {
-    if outputs >= 8 {
-        return false;
-    }
-    let (inputs, outputs) = (inputs.max(1), outputs.max(1));
-    for (dvr, dxr) in dv.chunks_exact(outputs).zip(dx.chunks_exact_mut(inputs)) {
-        for (d, wk) in dxr.iter_mut().zip(w.chunks_exact(outputs)) {
-            let mut acc = 0.0_f32;
-            for (&g, &w) in dvr.iter().zip(wk) {
-                acc += g * w;
-            }
-            *d = 0.0 + acc;
-        }
-    }
-    true
-}

@@ -199,6 +199,15 @@ pub(crate) fn sum_of<T: Summand>(n: usize, values: impl Iterator<Item = T>) -> T
 #[inline]
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
+    if n < 8 {
+        // The tree below 8 values is one left-to-right sum from 0.0: run it
+        // directly (narrow Dense layers call this once per element).
+        let mut res = 0.0_f32;
+        for (&a, &b) in a.iter().zip(b) {
+            res += a * b;
+        }
+        return 0.0 + res;
+    }
     0.0 + pairwise(&mut Products(a, b), n)
 }
 
