@@ -114,10 +114,11 @@ pub enum Stop {
     Finished,
     /// The callback returned [`Control::Stop`].
     Callback,
-    /// A micro-batch's loss was NaN or infinite. Its step did not run: the
+    /// A sample's loss was NaN or infinite. Its step did not run: the
     /// parameters, the optimizer's state and its step count are those
     /// after the last finite step; the gradient buffer holds the partial
-    /// sums of the refused step.
+    /// sums of the refused step. (An epoch mean that overflows while every
+    /// sample's loss is finite does not stop training; see [`super::Model::fit`].)
     NonFiniteLoss,
 }
 

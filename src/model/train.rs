@@ -317,11 +317,14 @@ impl<'a> Model<'a> {
     /// `rows × inputs`), calling `callback` after each epoch with its loss,
     /// learning rate and `metrics` (reset at the start of every epoch).
     ///
-    /// A NaN or infinite loss stops training before that step (see
+    /// A NaN or infinite sample loss stops training before that step (see
     /// [`Stop::NonFiniteLoss`]): the callback sees the epoch with that loss,
     /// and `fit` returns `Ok` with the stop reason; the parameters are
-    /// those of the last finite step. With zero epochs nothing runs and the
-    /// loss is NaN.
+    /// those of the last finite step. The epoch's loss is the `f32` mean
+    /// of finite sample losses, as `np.mean`: when their sum passes
+    /// `f32::MAX` it is ±inf (NaN if both signs overflow), every step ran
+    /// and training goes on, as in VanillaNets. With zero epochs nothing
+    /// runs and the loss is NaN.
     ///
     /// # Errors
     /// Checked before anything is written: [`Error::EmptyShape`] for

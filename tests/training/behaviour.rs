@@ -774,6 +774,53 @@ fn diverging_training_stops_at_the_first_infinite_loss() {
     assert_eq!(bits(&losses[..k]), bits(&finite.losses));
 }
 
+/// Finite sample losses whose sum passes `f32::MAX`: the epoch's mean is
+/// +inf, as `np.mean` gives in float32, every step runs and training goes
+/// on (VanillaNets prints `loss: inf` and continues).
+#[test]
+fn an_overflowing_epoch_mean_does_not_stop_training() {
+    const LINEAR: [Layer<'static>; 2] = [
+        Layer::Dense(Dense::new(1, 1)),
+        Layer::Activation(ActivationKind::Linear),
+    ];
+    let x = [1.0_f32, 1.0];
+    let y = [1.5e19_f32, 1.5e19];
+    // Each sample's MSE is 1.5e19² = 2.25e38 < f32::MAX; the sum is 4.5e38.
+    let sample = 1.5e19_f64 * 1.5e19;
+    assert!(sample < f64::from(f32::MAX) && 2.0 * sample > f64::from(f32::MAX));
+    let opt: Optimizer = Sgd::new(1e-30, 0.0, 0.0).unwrap().into();
+    let mut params = [0.0_f32; 2];
+    let mut memory = vec![0.0_f32; Model::training_len(&LINEAR, &opt, 2)];
+    let mut model = Model::new(
+        &LINEAR,
+        LossKind::MeanSquaredError,
+        opt,
+        2,
+        &mut params,
+        &mut memory,
+    )
+    .unwrap();
+    let mut losses = vec![];
+    let fit = model
+        .fit(
+            &x,
+            Targets::Values(&y),
+            2,
+            FitOptions::epochs(3),
+            &mut [],
+            |e| {
+                losses.push(e.loss);
+                Control::Continue
+            },
+        )
+        .unwrap();
+    assert_eq!((fit.stop, fit.epochs), (Stop::Finished, 3));
+    assert_eq!(losses, [f32::INFINITY; 3]);
+    assert_eq!(model.steps(), 3);
+    // db = -2·(1.5e19 + 1.5e19) / 2 = -3e19 per step, times 1e-30.
+    assert!(model.parameters()[1] > 0.0);
+}
+
 /// `Control::Stop` ends `fit` after that epoch; zero epochs do nothing.
 #[test]
 fn callback_stop_ends_after_that_epoch() {
