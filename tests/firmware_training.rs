@@ -352,10 +352,49 @@ fn tiled_dense_kernels_give_the_plain_loops_bits() {
                     if plain::backward_inputs_narrow(n_in, n_out, &w, &dv, &mut dx2) {
                         assert_eq!(bits(&dx), bits(&dx2), "dx {n_in}x{n_out} x{rows}");
                     }
+                    assert_eq!(
+                        bits(&dx),
+                        bits(&input_gradients(n_in, n_out, &w, &dv)),
+                        "dx {n_in}x{n_out} x{rows}"
+                    );
                     cases += 1;
                 }
             }
         }
     }
+    // Wide layers, where each dx element's tree splits (n > 128).
+    for n_out in [127, 128, 129, 136, 300] {
+        for n_in in [1, 2, 3, 5] {
+            for rows in [1, 2, 3] {
+                let seed = (n_in * 1000 + n_out * 10 + rows) as u32;
+                let w = values(n_in * n_out, seed + 1, true);
+                let dv = values(rows * n_out, seed + 3, true);
+                let mut dx = vec![0.0; rows * n_in];
+                Dense::new(n_in, n_out)
+                    .backward_inputs(&w, &dv, rows, &mut dx)
+                    .unwrap();
+                assert_eq!(
+                    bits(&dx),
+                    bits(&input_gradients(n_in, n_out, &w, &dv)),
+                    "dx {n_in}x{n_out} x{rows}"
+                );
+                cases += 1;
+            }
+        }
+    }
     println!("{cases} cases bit-identical");
+}
+
+/// `dx = dv Wᵀ` as documented: each element `math::sum` of its products
+/// `dv_j · W_kj` in `j` order, from a buffer of them.
+fn input_gradients(n_in: usize, n_out: usize, w: &[f32], dv: &[f32]) -> Vec<f32> {
+    let mut dx = Vec::new();
+    for dvr in dv.chunks(n_out) {
+        for wk in w.chunks(n_out) {
+            let products: Vec<f32> = dvr.iter().zip(wk).map(|(a, b)| a * b).collect();
+            dx.push(vanillanets::math::sum(&products));
+        }
+    }
+    assert_eq!(dx.len(), dv.len() / n_out * n_in);
+    dx
 }

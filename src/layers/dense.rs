@@ -1,8 +1,7 @@
 //! The fully connected layer: `y = x W + b`, forward and backward, as
 //! stateless kernels on slices.
 
-use crate::math::dot;
-use crate::shape::{batch_rows, batch_rows_mut, check_len, elements};
+use crate::shape::{check_len, elements};
 use crate::Error;
 
 /// A fully connected layer from `inputs` to `outputs` features: the shape
@@ -214,11 +213,7 @@ impl Dense {
 
     /// [`backward_inputs`](Self::backward_inputs) on validated slices.
     pub(crate) fn backward_inputs_raw(&self, w: &[f32], dv: &[f32], dx: &mut [f32]) {
-        for (dv, dx) in batch_rows(dv, self.outputs).zip(batch_rows_mut(dx, self.inputs)) {
-            for (dx, wk) in dx.iter_mut().zip(batch_rows(w, self.outputs)) {
-                *dx = dot(dv, wk);
-            }
-        }
+        super::tiles::backward_inputs(self.inputs, self.outputs, w, dv, dx);
     }
 }
 

@@ -8,8 +8,18 @@
 //! the order documented on [`super::Dense`], so the same bits on every
 //! target. On a Cortex-M4F that is about 3 and 2.2 instructions per
 //! multiply-accumulate instead of 5.6 and 7.4 (docs/firmware.md). Outputs
-//! and inputs left over take 1-wide tiles. No slice indexing: zipped
-//! iterators, `get` and `first_chunk`, so no panic path.
+//! and inputs left over take 1-wide tiles.
+//!
+//! `dx = dv Wᵀ` is one pairwise dot product per element (`math::dots`): on
+//! SIMD targets a tile of 2 rows × 2 inputs runs four of them side by
+//! side, each with its eight partial sums in one vector, so a block of
+//! `dv` and of `W` is loaded once for two dots; below eight outputs the
+//! tree is a left-to-right sum, run with the width a constant.
+//!
+//! No slice indexing: zipped iterators, `get` and `first_chunk`, so no
+//! panic path.
+
+use crate::math::dots;
 
 /// Output columns per tile: 4 on scalar FPUs (a Cortex-M4F has 32
 /// single-precision registers), 16 on SIMD targets, where the 16 sums are
@@ -25,9 +35,42 @@ const C: usize = 16;
 /// code puts a small inference firmware past 4 KiB of crate code; one row
 /// keeps it under, at about 3 (docs/firmware.md).
 const R: usize = 1;
+/// Rows per forward tile when every output is left over (fewer than [`C`]
+/// outputs, such as a classifier's last layer): four rows give four
+/// independent sums per output instead of one chain of dependent
+/// additions. SIMD targets only, for the same code-size reason.
+#[cfg(vanillanets_simd)]
+const RN: usize = 4;
+/// Rows per narrow forward tile (scalar FPUs).
+#[cfg(not(vanillanets_simd))]
+const RN: usize = 1;
 /// Inputs per weight-gradient tile (training code, where speed matters
 /// more than size): four, so 16 sums stay in registers over the rows.
 const K: usize = 4;
+/// Inputs per weight-gradient tile of a single output column (the columns
+/// left over): on SIMD targets sixteen, one or two vectors of consecutive
+/// inputs times one `dv` element per row.
+#[cfg(vanillanets_simd)]
+const KN: usize = 16;
+/// Inputs per single-column weight-gradient tile (scalar FPUs).
+#[cfg(not(vanillanets_simd))]
+const KN: usize = 4;
+/// Rows × inputs per input-gradient tile: each of the `DR · DK` dot
+/// products keeps its eight partial sums in one 8-lane vector (two 4-lane
+/// ones), and every block of eight of `dv` and `W` is loaded once for the
+/// whole tile. Scalar FPUs run one dot at a time (eight partial sums
+/// already fill a quarter of a Cortex-M4F's registers).
+#[cfg(vanillanets_simd)]
+const DR: usize = 2;
+/// Inputs per input-gradient tile (SIMD targets).
+#[cfg(vanillanets_simd)]
+const DK: usize = 2;
+/// Rows per input-gradient tile (scalar FPUs).
+#[cfg(not(vanillanets_simd))]
+const DR: usize = 1;
+/// Inputs per input-gradient tile (scalar FPUs).
+#[cfg(not(vanillanets_simd))]
+const DK: usize = 1;
 
 /// `acc[r][j] = Σ_k x_r[k] · W[k][j0 + j]`, each sum from `+0.0` in `k`
 /// order, for `M` rows (1 here; the 4-row arm is kept for a wider `R`).
@@ -114,6 +157,38 @@ fn rows<const M: usize>(
     }
 }
 
+/// Walks `x` (rows of `x_cols`) and `y` (rows of `y_cols`) together, `M`
+/// rows at a time (`tile`), then the rows left over one at a time
+/// (`one`). `max(1)`: a chunk length is never 0, even if a product
+/// saturates, so `chunks_exact` keeps no panic path.
+#[inline(always)]
+fn row_tiles<const M: usize>(
+    x: &[f32],
+    x_cols: usize,
+    y: &mut [f32],
+    y_cols: usize,
+    mut tile: impl FnMut([&[f32]; M], [&mut [f32]; M]),
+    mut one: impl FnMut(&[f32], &mut [f32]),
+) {
+    let (x_cols, y_cols) = (x_cols.max(1), y_cols.max(1));
+    let mut xp = x.chunks_exact(M.saturating_mul(x_cols).max(1));
+    let mut yp = y.chunks_exact_mut(M.saturating_mul(y_cols).max(1));
+    for (x, y) in (&mut xp).zip(&mut yp) {
+        let mut xr = x.chunks_exact(x_cols);
+        let mut yr = y.chunks_exact_mut(y_cols);
+        let xs: [&[f32]; M] = core::array::from_fn(|_| xr.next().unwrap_or(&[]));
+        let ys: [&mut [f32]; M] = core::array::from_fn(|_| yr.next().unwrap_or(&mut []));
+        tile(xs, ys);
+    }
+    for (x, y) in xp
+        .remainder()
+        .chunks_exact(x_cols)
+        .zip(yp.into_remainder().chunks_exact_mut(y_cols))
+    {
+        one(x, y);
+    }
+}
+
 /// `y = x W + b` for `x.len() / inputs` rows (validated slices, as
 /// `Dense::forward_raw` takes them): the same bits.
 pub(super) fn forward(
@@ -124,24 +199,25 @@ pub(super) fn forward(
     b: &[f32],
     y: &mut [f32],
 ) {
-    let (inputs, outputs) = (inputs.max(1), outputs.max(1));
-    // `max(1)`: never 0, even if the product saturates, so `chunks_exact`
-    // keeps no panic path.
-    let mut xp = x.chunks_exact(R.saturating_mul(inputs).max(1));
-    let mut yp = y.chunks_exact_mut(R.saturating_mul(outputs).max(1));
-    for (x, y) in (&mut xp).zip(&mut yp) {
-        let mut xr = x.chunks_exact(inputs);
-        let mut yr = y.chunks_exact_mut(outputs);
-        let xs: [&[f32]; R] = core::array::from_fn(|_| xr.next().unwrap_or(&[]));
-        let ys: [&mut [f32]; R] = core::array::from_fn(|_| yr.next().unwrap_or(&mut []));
-        rows::<R>(xs, w, b, outputs, ys);
-    }
-    for (x, y) in xp
-        .remainder()
-        .chunks_exact(inputs)
-        .zip(yp.into_remainder().chunks_exact_mut(outputs))
-    {
-        rows::<1>([x], w, b, outputs, [y]);
+    let outputs = outputs.max(1);
+    if outputs < C {
+        row_tiles::<RN>(
+            x,
+            inputs,
+            y,
+            outputs,
+            |xs, ys| rows::<RN>(xs, w, b, outputs, ys),
+            |x, y| rows::<1>([x], w, b, outputs, [y]),
+        );
+    } else {
+        row_tiles::<R>(
+            x,
+            inputs,
+            y,
+            outputs,
+            |xs, ys| rows::<R>(xs, w, b, outputs, ys),
+            |x, y| rows::<1>([x], w, b, outputs, [y]),
+        );
     }
 }
 
@@ -189,27 +265,27 @@ fn gradient_tile<const K: usize, const N: usize>(
     }
 }
 
-/// The output columns of the inputs `k0..k0 + K`: tiles of [`C`], then
-/// one at a time.
+/// All inputs of the output columns `j0..j0 + N`: tiles of `KI` inputs,
+/// then one at a time.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn gradient_rows<const K: usize>(
+fn gradient_columns<const KI: usize, const N: usize>(
     inputs: usize,
     outputs: usize,
     x: &[f32],
     dv: &[f32],
-    k0: usize,
+    j0: usize,
     overwrite: bool,
     dw: &mut [f32],
 ) {
-    let mut j0 = 0;
-    while j0 + C <= outputs {
-        gradient_tile::<K, C>(inputs, outputs, x, dv, k0, j0, overwrite, dw);
-        j0 += C;
+    let mut k0 = 0;
+    while k0 + KI <= inputs {
+        gradient_tile::<KI, N>(inputs, outputs, x, dv, k0, j0, overwrite, dw);
+        k0 += KI;
     }
-    while j0 < outputs {
-        gradient_tile::<K, 1>(inputs, outputs, x, dv, k0, j0, overwrite, dw);
-        j0 += 1;
+    while k0 < inputs {
+        gradient_tile::<1, N>(inputs, outputs, x, dv, k0, j0, overwrite, dw);
+        k0 += 1;
     }
 }
 
@@ -228,14 +304,14 @@ pub(super) fn backward_parameters(
     db: &mut [f32],
 ) {
     let (inputs, outputs) = (inputs.max(1), outputs.max(1));
-    let mut k0 = 0;
-    while k0 + K <= inputs {
-        gradient_rows::<K>(inputs, outputs, x, dv, k0, overwrite, dw);
-        k0 += K;
+    let mut j0 = 0;
+    while j0 + C <= outputs {
+        gradient_columns::<K, C>(inputs, outputs, x, dv, j0, overwrite, dw);
+        j0 += C;
     }
-    while k0 < inputs {
-        gradient_rows::<1>(inputs, outputs, x, dv, k0, overwrite, dw);
-        k0 += 1;
+    while j0 < outputs {
+        gradient_columns::<KN, 1>(inputs, outputs, x, dv, j0, overwrite, dw);
+        j0 += 1;
     }
     // As the library: row by row, each bias gradient from `+0.0` (or its
     // old value) in row order.
@@ -247,6 +323,111 @@ pub(super) fn backward_parameters(
     for dvr in dv.chunks_exact(outputs) {
         for (d, &g) in db.iter_mut().zip(dvr) {
             *d += g;
+        }
+    }
+}
+
+/// `dx_r[k] = Σ_j dv_r[j] · W_k[j]` (`math::dots`) for the `M` rows `dvs`:
+/// tiles of [`DK`] inputs, then one at a time.
+#[inline(always)]
+fn input_rows<const M: usize>(
+    outputs: usize,
+    w: &[f32],
+    dvs: [&[f32]; M],
+    mut dxs: [&mut [f32]; M],
+) {
+    let mut wk = w.chunks_exact(outputs);
+    let mut k0 = 0;
+    loop {
+        let wq: [&[f32]; DK] = core::array::from_fn(|_| wk.next().unwrap_or(&[]));
+        if wq.iter().any(|w| w.is_empty()) {
+            break;
+        }
+        for (dx, d) in dxs.iter_mut().zip(dots(dvs, wq, outputs)) {
+            if let Some(dx) = dx.get_mut(k0..).and_then(|s| s.first_chunk_mut::<DK>()) {
+                *dx = d;
+            }
+        }
+        k0 += DK;
+    }
+    // The inputs left over (`wk` has moved past at most `DK - 1` of them).
+    for (k, wk) in w.chunks_exact(outputs).enumerate().skip(k0) {
+        for (dx, [d]) in dxs.iter_mut().zip(dots(dvs, [wk], outputs)) {
+            if let Some(dx) = dx.get_mut(k) {
+                *dx = d;
+            }
+        }
+    }
+}
+
+/// `dx = dv Wᵀ` (validated slices, as `Dense::backward_inputs_raw` takes
+/// them): per element the bits of `math::sum` of `dv_row · W_row`'s
+/// products, in tiles of [`DR`] rows × [`DK`] inputs.
+pub(super) fn backward_inputs(
+    inputs: usize,
+    outputs: usize,
+    w: &[f32],
+    dv: &[f32],
+    dx: &mut [f32],
+) {
+    let outputs = outputs.max(1);
+    if outputs < 8 {
+        narrow_inputs(inputs, outputs, w, dv, dx);
+        return;
+    }
+    row_tiles::<DR>(
+        dv,
+        outputs,
+        dx,
+        inputs,
+        |dvs, dxs| input_rows::<DR>(outputs, w, dvs, dxs),
+        |dv, dx| input_rows::<1>(outputs, w, [dv], [dx]),
+    );
+}
+
+/// `dx = dv Wᵀ` for fewer than eight outputs, where `math::sum`'s tree is
+/// one left-to-right sum from `0.0` per element: on SIMD targets with the
+/// width a constant, so that LLVM runs consecutive inputs in the lanes.
+fn narrow_inputs(inputs: usize, outputs: usize, w: &[f32], dv: &[f32], dx: &mut [f32]) {
+    #[cfg(vanillanets_simd)]
+    match outputs {
+        1 => return narrow::<1>(inputs, w, dv, dx),
+        2 => return narrow::<2>(inputs, w, dv, dx),
+        3 => return narrow::<3>(inputs, w, dv, dx),
+        4 => return narrow::<4>(inputs, w, dv, dx),
+        _ => {}
+    }
+    for (dv, dx) in dv
+        .chunks_exact(outputs.max(1))
+        .zip(dx.chunks_exact_mut(inputs.max(1)))
+    {
+        for (dx, wk) in dx.iter_mut().zip(w.chunks_exact(outputs.max(1))) {
+            let mut res = 0.0_f32;
+            for (&a, &b) in dv.iter().zip(wk) {
+                res += a * b;
+            }
+            *dx = 0.0 + res;
+        }
+    }
+}
+
+/// [`narrow_inputs`] with `N` outputs.
+#[cfg(vanillanets_simd)]
+#[inline(always)]
+fn narrow<const N: usize>(inputs: usize, w: &[f32], dv: &[f32], dx: &mut [f32]) {
+    for (dv, dx) in dv.chunks_exact(N).zip(dx.chunks_exact_mut(inputs.max(1))) {
+        let Some(dv) = dv.first_chunk::<N>() else {
+            continue;
+        };
+        for (dx, wk) in dx.iter_mut().zip(w.chunks_exact(N)) {
+            let Some(wk) = wk.first_chunk::<N>() else {
+                continue;
+            };
+            let mut res = 0.0_f32;
+            for (&a, &b) in dv.iter().zip(wk) {
+                res += a * b;
+            }
+            *dx = 0.0 + res;
         }
     }
 }

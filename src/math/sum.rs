@@ -42,17 +42,66 @@ impl Summand for f64 {
     const ZERO: Self = 0.0;
 }
 
-/// Where the summands come from, in index order. Past the end, both give
-/// `0.0` (callers pass the true length, so that never happens).
+/// Where the summands come from, in index order, and how a block keeps its
+/// eight partial sums. Past the end, the sources give `0.0` (callers pass
+/// the true length, so that never happens).
 trait Summands<T> {
+    /// The eight partial sums of a block (of every lane, for a tile).
+    type Partial;
+    /// `r[j] = x[j]` for the next eight summands.
+    fn first8(&mut self) -> Self::Partial;
+    /// `r[j] += x[j]` for the next eight summands.
+    fn add8(&mut self, r: &mut Self::Partial);
+    /// `((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`.
+    fn fold(r: Self::Partial) -> T;
+    /// `res += x` for the next summand.
+    fn add1(&mut self, res: &mut T);
+}
+
+/// A source of one summand at a time, or eight: every [`Summands`] but the
+/// tiles.
+trait Each<T> {
     fn next8(&mut self) -> [T; 8];
     fn next1(&mut self) -> T;
+}
+
+impl<T: Summand, S: Each<T>> Summands<T> for S {
+    type Partial = [T; 8];
+
+    #[inline(always)]
+    fn first8(&mut self) -> [T; 8] {
+        self.next8()
+    }
+
+    #[inline(always)]
+    fn add8(&mut self, r: &mut [T; 8]) {
+        for (r, b) in r.iter_mut().zip(self.next8()) {
+            *r += b;
+        }
+    }
+
+    #[inline(always)]
+    fn fold(r: [T; 8]) -> T {
+        tree8(r)
+    }
+
+    #[inline(always)]
+    fn add1(&mut self, res: &mut T) {
+        *res += self.next1();
+    }
+}
+
+/// The tree over a block's eight partial sums.
+#[inline(always)]
+fn tree8<T: Summand>(r: [T; 8]) -> T {
+    let [r0, r1, r2, r3, r4, r5, r6, r7] = r;
+    ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
 }
 
 /// A slice, consumed from the front.
 struct Slice<'a>(&'a [f32]);
 
-impl Summands<f32> for Slice<'_> {
+impl Each<f32> for Slice<'_> {
     #[inline(always)]
     fn next8(&mut self) -> [f32; 8] {
         match self.0.split_first_chunk::<8>() {
@@ -76,46 +125,10 @@ impl Summands<f32> for Slice<'_> {
     }
 }
 
-/// The products `a_i · b_i` of two slices, consumed from the front.
-struct Products<'a>(&'a [f32], &'a [f32]);
-
-impl Summands<f32> for Products<'_> {
-    #[inline(always)]
-    fn next8(&mut self) -> [f32; 8] {
-        match (
-            self.0.split_first_chunk::<8>(),
-            self.1.split_first_chunk::<8>(),
-        ) {
-            (Some((a, a_rest)), Some((b, b_rest))) => {
-                self.0 = a_rest;
-                self.1 = b_rest;
-                let mut p = [0.0_f32; 8];
-                for ((p, a), b) in p.iter_mut().zip(a).zip(b) {
-                    *p = a * b;
-                }
-                p
-            }
-            _ => [0.0; 8],
-        }
-    }
-
-    #[inline(always)]
-    fn next1(&mut self) -> f32 {
-        match (self.0.split_first(), self.1.split_first()) {
-            (Some((&a, a_rest)), Some((&b, b_rest))) => {
-                self.0 = a_rest;
-                self.1 = b_rest;
-                a * b
-            }
-            _ => 0.0,
-        }
-    }
-}
-
 /// An iterator of computed values.
 struct Values<I>(I);
 
-impl<T: Summand, I: Iterator<Item = T>> Summands<T> for Values<I> {
+impl<T: Summand, I: Iterator<Item = T>> Each<T> for Values<I> {
     #[inline(always)]
     fn next8(&mut self) -> [T; 8] {
         core::array::from_fn(|_| self.next1())
@@ -127,27 +140,131 @@ impl<T: Summand, I: Iterator<Item = T>> Summands<T> for Values<I> {
     }
 }
 
+/// `R × K` sums side by side (lane `(r, k)` is `tile.0[r][k]`), each going
+/// through exactly the additions of one sum.
+#[derive(Clone, Copy)]
+pub(crate) struct Tile<const R: usize, const K: usize>(pub(crate) [[f32; K]; R]);
+
+impl<const R: usize, const K: usize> core::ops::Add for Tile<R, K> {
+    type Output = Self;
+
+    #[inline(always)]
+    fn add(mut self, other: Self) -> Self {
+        self += other;
+        self
+    }
+}
+
+impl<const R: usize, const K: usize> core::ops::AddAssign for Tile<R, K> {
+    #[inline(always)]
+    fn add_assign(&mut self, other: Self) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            for (a, b) in a.iter_mut().zip(b) {
+                *a += b;
+            }
+        }
+    }
+}
+
+impl<const R: usize, const K: usize> Summand for Tile<R, K> {
+    const ZERO: Self = Self([[0.0; K]; R]);
+}
+
+/// The products `a_r[i] · b_k[i]` of every pair of `R` slices `a` and `K`
+/// slices `b`, consumed from the front; each slice's block of eight is
+/// loaded once for all its pairs.
+struct Pairs<'a, const R: usize, const K: usize> {
+    a: [&'a [f32]; R],
+    b: [&'a [f32]; K],
+}
+
+#[inline(always)]
+fn take8(s: &mut &[f32]) -> [f32; 8] {
+    match s.split_first_chunk::<8>() {
+        Some((head, rest)) => {
+            *s = rest;
+            *head
+        }
+        None => [0.0; 8],
+    }
+}
+
+#[inline(always)]
+fn take1(s: &mut &[f32]) -> f32 {
+    match s.split_first() {
+        Some((&head, rest)) => {
+            *s = rest;
+            head
+        }
+        None => 0.0,
+    }
+}
+
+impl<const R: usize, const K: usize> Pairs<'_, R, K> {
+    /// `f(r[r][k][j], a_r[j] · b_k[j])` for the next eight elements.
+    #[inline(always)]
+    fn block(&mut self, r: &mut [[[f32; 8]; K]; R], f: impl Fn(&mut f32, f32)) {
+        let a = self.a.each_mut().map(take8);
+        let b = self.b.each_mut().map(take8);
+        for (r, a) in r.iter_mut().zip(&a) {
+            for (r, b) in r.iter_mut().zip(&b) {
+                for ((r, a), b) in r.iter_mut().zip(a).zip(b) {
+                    f(r, a * b);
+                }
+            }
+        }
+    }
+}
+
+impl<const R: usize, const K: usize> Summands<Tile<R, K>> for Pairs<'_, R, K> {
+    type Partial = [[[f32; 8]; K]; R];
+
+    #[inline(always)]
+    fn first8(&mut self) -> Self::Partial {
+        let mut r = [[[0.0; 8]; K]; R];
+        self.block(&mut r, |r, p| *r = p);
+        r
+    }
+
+    #[inline(always)]
+    fn add8(&mut self, r: &mut Self::Partial) {
+        self.block(r, |r, p| *r += p);
+    }
+
+    #[inline(always)]
+    fn fold(r: Self::Partial) -> Tile<R, K> {
+        Tile(r.map(|r| r.map(tree8)))
+    }
+
+    #[inline(always)]
+    fn add1(&mut self, res: &mut Tile<R, K>) {
+        let a = self.a.each_mut().map(take1);
+        let b = self.b.each_mut().map(take1);
+        for (res, a) in res.0.iter_mut().zip(a) {
+            for (res, b) in res.iter_mut().zip(b) {
+                *res += a * b;
+            }
+        }
+    }
+}
+
 /// The next `n` summands, summed as NumPy does.
 #[inline]
 fn pairwise<T: Summand, S: Summands<T>>(s: &mut S, n: usize) -> T {
     if n < 8 {
         let mut res = T::ZERO;
         for _ in 0..n {
-            res += s.next1();
+            s.add1(&mut res);
         }
         res
     } else if n <= BLOCK {
-        let mut r = s.next8();
+        let mut r = s.first8();
         for _ in 1..n / 8 {
-            let b = s.next8();
-            for (r, b) in r.iter_mut().zip(b) {
-                *r += b;
-            }
+            s.add8(&mut r);
         }
-        let [r0, r1, r2, r3, r4, r5, r6, r7] = r;
-        let mut res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        let mut res = S::fold(r);
         for _ in 0..n % 8 {
-            res += s.next1();
+            s.add1(&mut res);
         }
         res
     } else {
@@ -193,22 +310,20 @@ pub(crate) fn sum_of<T: Summand>(n: usize, values: impl Iterator<Item = T>) -> T
     T::ZERO + pairwise(&mut Values(values), n)
 }
 
-/// `Σ a_i · b_i` over the shorter of the two slices: each product rounded
-/// to f32, then [`sum`]'s tree, so the bits of `sum` of the products (and
-/// of `np.sum(a * b)`), without a buffer for them.
+/// `Σ_i a_r[i] · b_k[i]` over the first `n` elements, for every `a_r` and
+/// every `b_k`: each product rounded to f32, then [`sum`]'s tree, so
+/// `[r][k]` has the bits of `sum` of those products (and of
+/// `np.sum(a_r * b_k)`), without a buffer for them. The slices are at least
+/// `n` long. The `R · K` sums run side by side, so a block of eight of each
+/// slice is loaded once for all its pairs (Dense's `dinputs = dv Wᵀ`).
 #[inline]
-pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len().min(b.len());
-    if n < 8 {
-        // The tree below 8 values is one left-to-right sum from 0.0: run it
-        // directly (narrow Dense layers call this once per element).
-        let mut res = 0.0_f32;
-        for (&a, &b) in a.iter().zip(b) {
-            res += a * b;
-        }
-        return 0.0 + res;
-    }
-    0.0 + pairwise(&mut Products(a, b), n)
+pub(crate) fn dots<const R: usize, const K: usize>(
+    a: [&[f32]; R],
+    b: [&[f32]; K],
+    n: usize,
+) -> [[f32; K]; R] {
+    let t = pairwise(&mut Pairs { a, b }, n);
+    t.0.map(|r| r.map(|v| 0.0 + v))
 }
 
 /// [`sum_of`] fed one value at a time: the tree of `n` values, when the
@@ -402,11 +517,50 @@ mod tests {
                 *p = a * b;
             }
             assert_eq!(
-                dot(a, b).to_bits(),
+                dots([a], [b], n)[0][0].to_bits(),
                 np_sum(&products[..n]).to_bits(),
                 "n = {n}"
             );
         }
+    }
+
+    /// A tile of 2 × 3 dot products: each lane the reference tree of its
+    /// own products, at every size up to past two halvings; `-0.0`
+    /// products sum to `+0.0` from eight on, as `np.sum` gives them.
+    #[test]
+    fn a_tile_of_dots_is_each_dots_tree() {
+        let mut x = [0.0_f32; 700];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = libm::sinf(i as f32 * 1.37) * 2f32.powi((i % 23) as i32 - 11);
+        }
+        for n in 0..=600 {
+            let a = [&x[..n], &x[50..50 + n]];
+            let b = [&x[100..100 + n], &x[17..17 + n], &x[99..99 + n]];
+            let got = dots(a, b, n);
+            for (r, a) in a.iter().enumerate() {
+                for (k, b) in b.iter().enumerate() {
+                    let mut p = [0.0_f32; 600];
+                    for ((p, a), b) in p.iter_mut().zip(*a).zip(*b) {
+                        *p = a * b;
+                    }
+                    assert_eq!(
+                        got[r][k].to_bits(),
+                        np_sum(&p[..n]).to_bits(),
+                        "n = {n}, ({r}, {k})"
+                    );
+                }
+            }
+        }
+        let zeros = [-0.0_f32; 9];
+        let ones = [1.0_f32; 9];
+        assert_eq!(
+            dots([&zeros[..7]], [&ones[..7]], 7)[0][0].to_bits(),
+            0.0_f32.to_bits()
+        );
+        assert_eq!(
+            dots([&zeros[..]], [&ones[..]], 9)[0][0].to_bits(),
+            0.0_f32.to_bits()
+        );
     }
 
     #[test]
