@@ -4,6 +4,8 @@
 //!
 //! - `cfg(vanillanets_simd)`: the target has them (the Dense kernels then
 //!   use wider register tiles);
+//! - `cfg(vanillanets_wide)`: they are 256 bits wide (x86 AVX), so the
+//!   Dense forward keeps four rows in registers;
 //! - `cfg(vanillanets_lanes)`: they and the `fast-math` feature (the
 //!   Softmax lane path).
 //!
@@ -13,6 +15,7 @@
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(vanillanets_lanes)");
     println!("cargo::rustc-check-cfg=cfg(vanillanets_simd)");
+    println!("cargo::rustc-check-cfg=cfg(vanillanets_wide)");
     println!("cargo::rerun-if-changed=build.rs");
     let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
     let simd = features
@@ -20,6 +23,9 @@ fn main() {
         .any(|f| matches!(f, "sse2" | "neon" | "simd128"));
     if simd {
         println!("cargo::rustc-cfg=vanillanets_simd");
+    }
+    if features.split(',').any(|f| f == "avx") {
+        println!("cargo::rustc-cfg=vanillanets_wide");
     }
     if simd && std::env::var_os("CARGO_FEATURE_FAST_MATH").is_some() {
         println!("cargo::rustc-cfg=vanillanets_lanes");

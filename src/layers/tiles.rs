@@ -33,8 +33,14 @@ const C: usize = 16;
 /// Rows per forward tile. Four rows (16 sums in registers) reach about 2
 /// instructions per multiply-accumulate on a Cortex-M4F, but their extra
 /// code puts a small inference firmware past 4 KiB of crate code; one row
-/// keeps it under, at about 3 (docs/firmware.md).
+/// keeps it under, at about 3 (docs/firmware.md). With 128-bit vectors
+/// one row is also best (four rows of 16 sums spill the 16 registers).
+#[cfg(not(vanillanets_wide))]
 const R: usize = 1;
+/// Rows per forward tile with 256-bit vectors: four rows of 16 sums are
+/// eight registers, and each block of `W` is loaded once for four rows.
+#[cfg(vanillanets_wide)]
+const R: usize = 4;
 /// Rows per forward tile when every output is left over (fewer than [`C`]
 /// outputs, such as a classifier's last layer): four rows give four
 /// independent sums per output instead of one chain of dependent
