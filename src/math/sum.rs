@@ -42,18 +42,14 @@ impl Summand for f64 {
     const ZERO: Self = 0.0;
 }
 
-/// Where the summands come from, in index order, and how a block keeps its
-/// eight partial sums. Past the end, the sources give `0.0` (callers pass
-/// the true length, so that never happens).
+/// Where the summands come from, in index order. Past the end, the
+/// sources give `0.0` (callers pass the true length, so that never
+/// happens).
 trait Summands<T> {
-    /// The eight partial sums of a block (of every lane, for a tile).
-    type Partial;
-    /// `r[j] = x[j]` for the next eight summands.
-    fn first8(&mut self) -> Self::Partial;
-    /// `r[j] += x[j]` for the next eight summands.
-    fn add8(&mut self, r: &mut Self::Partial);
-    /// `((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`.
-    fn fold(r: Self::Partial) -> T;
+    /// The sum of the next `n` summands, `8 <= n <= 128`: eight partial
+    /// sums `r[j] = x[j]`, then `r[j] += x[i + j]` for each further whole
+    /// block of eight, then [`tree8`], then the last `n % 8` left to right.
+    fn leaf(&mut self, n: usize) -> T;
     /// `res += x` for the next summand.
     fn add1(&mut self, res: &mut T);
 }
@@ -66,23 +62,19 @@ trait Each<T> {
 }
 
 impl<T: Summand, S: Each<T>> Summands<T> for S {
-    type Partial = [T; 8];
-
     #[inline(always)]
-    fn first8(&mut self) -> [T; 8] {
-        self.next8()
-    }
-
-    #[inline(always)]
-    fn add8(&mut self, r: &mut [T; 8]) {
-        for (r, b) in r.iter_mut().zip(self.next8()) {
-            *r += b;
+    fn leaf(&mut self, n: usize) -> T {
+        let mut r = self.next8();
+        for _ in 1..n / 8 {
+            for (r, b) in r.iter_mut().zip(self.next8()) {
+                *r += b;
+            }
         }
-    }
-
-    #[inline(always)]
-    fn fold(r: [T; 8]) -> T {
-        tree8(r)
+        let mut res = tree8(r);
+        for _ in 0..n % 8 {
+            res += self.next1();
+        }
+        res
     }
 
     #[inline(always)]
@@ -178,71 +170,73 @@ struct Pairs<'a, const R: usize, const K: usize> {
     b: [&'a [f32]; K],
 }
 
+/// The first `n` elements of `s` (all of them if it is shorter), and moves
+/// `s` past them.
 #[inline(always)]
-fn take8(s: &mut &[f32]) -> [f32; 8] {
-    match s.split_first_chunk::<8>() {
-        Some((head, rest)) => {
-            *s = rest;
-            *head
-        }
-        None => [0.0; 8],
-    }
+fn split<'a>(s: &mut &'a [f32], n: usize) -> &'a [f32] {
+    let (head, rest) = s.split_at_checked(n).unwrap_or((s, &[]));
+    *s = rest;
+    head
 }
 
+/// Elements `i..i + 8` of `s` (zeros past its end).
 #[inline(always)]
-fn take1(s: &mut &[f32]) -> f32 {
-    match s.split_first() {
-        Some((&head, rest)) => {
-            *s = rest;
-            head
-        }
-        None => 0.0,
-    }
-}
-
-impl<const R: usize, const K: usize> Pairs<'_, R, K> {
-    /// `f(r[r][k][j], a_r[j] · b_k[j])` for the next eight elements.
-    #[inline(always)]
-    fn block(&mut self, r: &mut [[[f32; 8]; K]; R], f: impl Fn(&mut f32, f32)) {
-        let a = self.a.each_mut().map(take8);
-        let b = self.b.each_mut().map(take8);
-        for (r, a) in r.iter_mut().zip(&a) {
-            for (r, b) in r.iter_mut().zip(&b) {
-                for ((r, a), b) in r.iter_mut().zip(a).zip(b) {
-                    f(r, a * b);
-                }
-            }
-        }
-    }
+fn eight(s: &[f32], i: usize) -> &[f32; 8] {
+    s.get(i..)
+        .and_then(|s| s.first_chunk::<8>())
+        .unwrap_or(&[0.0; 8])
 }
 
 impl<const R: usize, const K: usize> Summands<Tile<R, K>> for Pairs<'_, R, K> {
-    type Partial = [[[f32; 8]; K]; R];
-
     #[inline(always)]
-    fn first8(&mut self) -> Self::Partial {
-        let mut r = [[[0.0; 8]; K]; R];
-        self.block(&mut r, |r, p| *r = p);
-        r
-    }
-
-    #[inline(always)]
-    fn add8(&mut self, r: &mut Self::Partial) {
-        self.block(r, |r, p| *r += p);
-    }
-
-    #[inline(always)]
-    fn fold(r: Self::Partial) -> Tile<R, K> {
-        Tile(r.map(|r| r.map(tree8)))
+    fn leaf(&mut self, n: usize) -> Tile<R, K> {
+        // The leaf's slices as locals, so the partial sums stay in
+        // registers over the blocks.
+        let a = self.a.each_mut().map(|s| split(s, n));
+        let b = self.b.each_mut().map(|s| split(s, n));
+        let whole = n - n % 8;
+        let mut r = [[[0.0_f32; 8]; K]; R];
+        for (r, a) in r.iter_mut().zip(&a) {
+            let av = eight(a, 0);
+            for (r, b) in r.iter_mut().zip(&b) {
+                let bv = eight(b, 0);
+                for ((r, a), b) in r.iter_mut().zip(av).zip(bv) {
+                    *r = a * b;
+                }
+            }
+        }
+        let mut i = 8;
+        while i < whole {
+            for (r, a) in r.iter_mut().zip(&a) {
+                let av = eight(a, i);
+                for (r, b) in r.iter_mut().zip(&b) {
+                    let bv = eight(b, i);
+                    for ((r, a), b) in r.iter_mut().zip(av).zip(bv) {
+                        *r += a * b;
+                    }
+                }
+            }
+            i += 8;
+        }
+        let mut res = Tile(r.map(|r| r.map(tree8)));
+        while i < n {
+            for (res, a) in res.0.iter_mut().zip(&a) {
+                for (res, b) in res.iter_mut().zip(&b) {
+                    *res += a.get(i).copied().unwrap_or(0.0) * b.get(i).copied().unwrap_or(0.0);
+                }
+            }
+            i += 1;
+        }
+        res
     }
 
     #[inline(always)]
     fn add1(&mut self, res: &mut Tile<R, K>) {
-        let a = self.a.each_mut().map(take1);
-        let b = self.b.each_mut().map(take1);
+        let a = self.a.each_mut().map(|s| split(s, 1));
+        let b = self.b.each_mut().map(|s| split(s, 1));
         for (res, a) in res.0.iter_mut().zip(a) {
             for (res, b) in res.iter_mut().zip(b) {
-                *res += a * b;
+                *res += a.first().copied().unwrap_or(0.0) * b.first().copied().unwrap_or(0.0);
             }
         }
     }
@@ -258,15 +252,7 @@ fn pairwise<T: Summand, S: Summands<T>>(s: &mut S, n: usize) -> T {
         }
         res
     } else if n <= BLOCK {
-        let mut r = s.first8();
-        for _ in 1..n / 8 {
-            s.add8(&mut r);
-        }
-        let mut res = S::fold(r);
-        for _ in 0..n % 8 {
-            s.add1(&mut res);
-        }
-        res
+        s.leaf(n)
     } else {
         let half = n / 2;
         let half = half - half % 8;
