@@ -5,7 +5,8 @@
 //! - `cfg(vanillanets_simd)`: the target has them (the Dense kernels then
 //!   use wider register tiles);
 //! - `cfg(vanillanets_wide)`: they are 256 bits wide (x86 AVX), so the
-//!   Dense forward keeps four rows in registers;
+//!   Dense forward keeps four rows in registers and the in-place
+//!   elementwise kernels store whole blocks (no masked stores);
 //! - `cfg(vanillanets_lanes)`: they and the `fast-math` feature (the
 //!   Softmax lane path).
 //!

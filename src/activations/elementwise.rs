@@ -96,9 +96,7 @@ impl<T: Elementwise> Kernel for T {
 
     #[inline]
     fn forward_in_place_raw(&self, v: &mut [f32], _cols: usize) {
-        for v in v.iter_mut() {
-            *v = self.apply(*v);
-        }
+        rewrite(v, None, |x, _| self.apply(x));
     }
 
     #[inline]
@@ -110,15 +108,65 @@ impl<T: Elementwise> Kernel for T {
 
     #[inline]
     fn backward_in_place_raw(&self, y: &[f32], g: &mut [f32], _cols: usize) {
-        for (g, &y) in g.iter_mut().zip(y) {
-            *g = self.gradient(y, *g);
-        }
+        rewrite(g, Some(y), |g, y| self.gradient(y, g));
     }
 
     #[inline]
     fn gradient_over_cache_raw(&self, c: &mut [f32], dv: &[f32], _cols: usize) {
-        for (c, &dv) in c.iter_mut().zip(dv) {
-            *c = self.gradient(*c, dv);
+        rewrite(c, Some(dv), |c, dv| self.gradient(c, dv));
+    }
+}
+
+/// `v[i] = f(v[i], other[i])` (`f(v[i], 0.0)` without `other`), over the
+/// shorter of the two.
+///
+/// With 256-bit vectors (x86 AVX) LLVM turns an in-place select such as
+/// ReLU's `if x < 0 { 0 } else { x }` into masked stores (`vmaskmovps`),
+/// which on AVX2 cores such as Zen 3 took 0.50 ns per element where the
+/// same loop without them took 0.16 (a 100 000-element side test): so
+/// there each block of 16 results is built in a local array and stored
+/// whole, the array passed through `black_box` so that LLVM keeps the
+/// plain stores. The values and their order are the same either way.
+#[inline(always)]
+fn rewrite(v: &mut [f32], other: Option<&[f32]>, f: impl Fn(f32, f32) -> f32) {
+    let n = other.map_or(v.len(), |o| o.len().min(v.len()));
+    let v = v.get_mut(..n).unwrap_or(&mut []);
+    let other = other.and_then(|o| o.get(..n));
+    #[cfg(vanillanets_wide)]
+    let (v, other) = {
+        let mut blocks = v.chunks_exact_mut(16);
+        let mut others = other.map(|o| o.chunks_exact(16));
+        for b in &mut blocks {
+            let o = others.as_mut().and_then(Iterator::next);
+            let mut t = [0.0_f32; 16];
+            match o {
+                Some(o) => {
+                    for ((t, &x), &o) in t.iter_mut().zip(b.iter()).zip(o) {
+                        *t = f(x, o);
+                    }
+                }
+                None => {
+                    for (t, &x) in t.iter_mut().zip(b.iter()) {
+                        *t = f(x, 0.0);
+                    }
+                }
+            }
+            if let Some(b) = b.first_chunk_mut::<16>() {
+                *b = *core::hint::black_box(&t);
+            }
+        }
+        (blocks.into_remainder(), others.map(|o| o.remainder()))
+    };
+    match other {
+        Some(o) => {
+            for (v, &o) in v.iter_mut().zip(o) {
+                *v = f(*v, o);
+            }
+        }
+        None => {
+            for v in v.iter_mut() {
+                *v = f(*v, 0.0);
+            }
         }
     }
 }
