@@ -218,6 +218,13 @@ impl<const R: usize, const K: usize> Summands<Tile<R, K>> for Pairs<'_, R, K> {
             }
             i += 8;
         }
+        // Through memory once per leaf on SIMD targets: otherwise LLVM's
+        // SLP vectoriser, seeing the tree below as a reduction over `j`,
+        // vectorises the loop above across the pairs instead (broadcasts
+        // and inserts, 128-bit even where 256-bit vectors exist) rather
+        // than along `j`, where each block is one contiguous vector.
+        #[cfg(vanillanets_simd)]
+        let r = core::hint::black_box(r);
         let mut res = Tile(r.map(|r| r.map(tree8)));
         while i < n {
             for (res, a) in res.0.iter_mut().zip(&a) {
