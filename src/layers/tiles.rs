@@ -206,6 +206,14 @@ pub(super) fn forward(
     y: &mut [f32],
 ) {
     let outputs = outputs.max(1);
+    #[cfg(vanillanets_simd)]
+    match outputs {
+        1 => return narrow_forward::<1>(inputs, x, w, b, y),
+        2 => return narrow_forward::<2>(inputs, x, w, b, y),
+        3 => return narrow_forward::<3>(inputs, x, w, b, y),
+        4 => return narrow_forward::<4>(inputs, x, w, b, y),
+        _ => {}
+    }
     if outputs < C {
         row_tiles::<RN>(
             x,
@@ -225,6 +233,20 @@ pub(super) fn forward(
             |x, y| rows::<1>([x], w, b, outputs, [y]),
         );
     }
+}
+
+/// [`forward`] for `N` outputs, all of them in one tile of [`RN`] rows.
+#[cfg(vanillanets_simd)]
+#[inline(always)]
+fn narrow_forward<const N: usize>(inputs: usize, x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
+    row_tiles::<RN>(
+        x,
+        inputs,
+        y,
+        N,
+        |xs, ys| store(tile::<RN, N>(xs, w, N, 0), b, 0, ys),
+        |x, y| store(tile::<1, N>([x], w, N, 0), b, 0, [y]),
+    );
 }
 
 /// `dW[k0 + a][j0 + j]` for a tile of `K` inputs × `N` outputs: from
