@@ -47,9 +47,6 @@ const R: usize = 4;
 /// additions. SIMD targets only, for the same code-size reason.
 #[cfg(vanillanets_simd)]
 const RN: usize = 4;
-/// Rows per narrow forward tile (scalar FPUs).
-#[cfg(not(vanillanets_simd))]
-const RN: usize = 1;
 /// Inputs per weight-gradient tile (training code, where speed matters
 /// more than size): four, so 16 sums stay in registers over the rows.
 const K: usize = 4;
@@ -206,33 +203,36 @@ pub(super) fn forward(
     y: &mut [f32],
 ) {
     let outputs = outputs.max(1);
+    // Narrow layers (SIMD targets only: on a scalar FPU a second copy of
+    // the loops would cost the inference firmware's flash).
     #[cfg(vanillanets_simd)]
-    match outputs {
-        1 => return narrow_forward::<1>(inputs, x, w, b, y),
-        2 => return narrow_forward::<2>(inputs, x, w, b, y),
-        3 => return narrow_forward::<3>(inputs, x, w, b, y),
-        4 => return narrow_forward::<4>(inputs, x, w, b, y),
-        _ => {}
+    {
+        match outputs {
+            1 => return narrow_forward::<1>(inputs, x, w, b, y),
+            2 => return narrow_forward::<2>(inputs, x, w, b, y),
+            3 => return narrow_forward::<3>(inputs, x, w, b, y),
+            4 => return narrow_forward::<4>(inputs, x, w, b, y),
+            _ => {}
+        }
+        if outputs < C {
+            return row_tiles::<RN>(
+                x,
+                inputs,
+                y,
+                outputs,
+                |xs, ys| rows::<RN>(xs, w, b, outputs, ys),
+                |x, y| rows::<1>([x], w, b, outputs, [y]),
+            );
+        }
     }
-    if outputs < C {
-        row_tiles::<RN>(
-            x,
-            inputs,
-            y,
-            outputs,
-            |xs, ys| rows::<RN>(xs, w, b, outputs, ys),
-            |x, y| rows::<1>([x], w, b, outputs, [y]),
-        );
-    } else {
-        row_tiles::<R>(
-            x,
-            inputs,
-            y,
-            outputs,
-            |xs, ys| rows::<R>(xs, w, b, outputs, ys),
-            |x, y| rows::<1>([x], w, b, outputs, [y]),
-        );
-    }
+    row_tiles::<R>(
+        x,
+        inputs,
+        y,
+        outputs,
+        |xs, ys| rows::<R>(xs, w, b, outputs, ys),
+        |x, y| rows::<1>([x], w, b, outputs, [y]),
+    );
 }
 
 /// [`forward`] for `N` outputs, all of them in one tile of [`RN`] rows.
