@@ -10,7 +10,7 @@
 //! - `cfg(vanillanets_lanes)`: they and the `fast-math` feature (the
 //!   Softmax lane path).
 //!
-//! Code behind either gives the same bits as the code it replaces; it only
+//! Code behind any of them gives the same bits as the code it replaces; it only
 //! changes how fast they come.
 
 fn main() {

@@ -1,14 +1,17 @@
 //! The Dense kernels' loops: register tiles.
 //!
-//! `y = x W + b` keeps a tile of 1 row × 4 outputs, and `dW (+)= xᵀ dv` a
-//! tile of 4 inputs × 4 outputs, in registers over the whole inner loop
-//! instead of loading and storing an output for every multiply-accumulate;
-//! each sum still starts at `+0.0` (or the old `dW`), adds its products in
-//! input order (forward) or row order (weight gradients), then the bias:
-//! the order documented on [`super::Dense`], so the same bits on every
-//! target. On a Cortex-M4F that is about 3 and 2.2 instructions per
-//! multiply-accumulate instead of 5.6 and 7.4 (docs/firmware.md). Outputs
-//! and inputs left over take 1-wide tiles.
+//! `y = x W + b` keeps a tile of rows × [`C`] outputs, and `dW (+)= xᵀ dv`
+//! a tile of 4 inputs × [`C`] outputs, in registers over the whole inner
+//! loop instead of loading and storing an output for every
+//! multiply-accumulate; each sum still starts at `+0.0` (or the old `dW`),
+//! adds its products in input order (forward) or row order (weight
+//! gradients), then the bias: the order documented on [`super::Dense`],
+//! so the same bits on every target. On a Cortex-M4F (1 row × 4 outputs,
+//! 4 × 4) that is about 3 and 2.2 instructions per multiply-accumulate
+//! instead of 5.6 and 7.4 (docs/firmware.md). Outputs and inputs left
+//! over take narrower tiles: one output column at a time (over [`KN`]
+//! inputs for the weight gradients), one input at a time; on SIMD targets
+//! layers of 1–4 outputs take `RN` rows × all their outputs.
 //!
 //! `dx = dv Wᵀ` is one pairwise dot product per element (`math::dots`): on
 //! SIMD targets a tile of 2 rows × 2 inputs runs four of them side by
@@ -76,7 +79,7 @@ const DR: usize = 1;
 const DK: usize = 1;
 
 /// `acc[r][j] = Σ_k x_r[k] · W[k][j0 + j]`, each sum from `+0.0` in `k`
-/// order, for `M` rows (1 here; the 4-row arm is kept for a wider `R`).
+/// order, for `M` rows: one, or four (the `RN` and wide [`R`] tiles).
 #[inline(always)]
 fn tile<const M: usize, const N: usize>(
     xs: [&[f32]; M],
@@ -235,7 +238,7 @@ pub(super) fn forward(
     );
 }
 
-/// [`forward`] for `N` outputs, all of them in one tile of [`RN`] rows.
+/// [`forward`] for `N` outputs, all of them in one tile of `RN` rows.
 #[cfg(vanillanets_simd)]
 #[inline(always)]
 fn narrow_forward<const N: usize>(inputs: usize, x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
@@ -320,8 +323,9 @@ fn gradient_columns<const KI: usize, const N: usize>(
 /// `dW (+)= xᵀ dv`, `db (+)= Σ_rows dv`, as
 /// `Dense::backward_parameters_raw` (`overwrite`: `Gradients::Overwrite`):
 /// per weight, the sum starts at `+0.0` (or the old `dW`) and adds the
-/// rows' products in row order, as the library's does; a tile of 4
-/// inputs × 4 outputs keeps its 16 sums in registers over the rows.
+/// rows' products in row order, as the library's does; a tile of [`K`]
+/// inputs × [`C`] outputs keeps its sums in registers over the rows, and
+/// each column left over takes [`KN`] inputs at a time.
 pub(super) fn backward_parameters(
     inputs: usize,
     outputs: usize,

@@ -43,8 +43,8 @@ impl Summand for f64 {
 }
 
 /// Where the summands come from, in index order. Past the end, the
-/// sources give `0.0` (callers pass the true length, so that never
-/// happens).
+/// sources give `0.0` (a tile: a whole block of `0.0` where fewer than
+/// eight are left); callers pass the true length, so that never happens.
 trait Summands<T> {
     /// The sum of the next `n` summands, `8 <= n <= 128`: eight partial
     /// sums `r[j] = x[j]`, then `r[j] += x[i + j]` for each further whole
