@@ -248,8 +248,8 @@ done
 # (issue 11's goal; docs/firmware.md), default build.
 if [ ${#FEATURES[@]} -eq 0 ]; then
     read -r fb _ < <(elf_mem "$R/thumbv7em-none-eabihf/size/size_base")
-    read -r fi _ < <(elf_mem "$R/thumbv7em-none-eabihf/size/infer_size")
-    code=$((fi - fb - 396))
+    read -r finfer _ < <(elf_mem "$R/thumbv7em-none-eabihf/size/infer_size")
+    code=$((finfer - fb - 396))
     echo "crate code of the 2-16-3 inference firmware (M4F): $code B (limit 4096 B)"
     ((code <= 4096)) || die "inference crate code $code B is over 4 KiB"
 fi
