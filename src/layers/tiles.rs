@@ -218,22 +218,28 @@ pub(super) fn forward(
             _ => {}
         }
         if outputs < C {
-            return row_tiles::<RN>(
-                x,
-                inputs,
-                y,
-                outputs,
-                |xs, ys| rows::<RN>(xs, w, b, outputs, ys),
-                |x, y| rows::<1>([x], w, b, outputs, [y]),
-            );
+            return forward_rows::<RN>(inputs, outputs, x, w, b, y);
         }
     }
-    row_tiles::<R>(
+    forward_rows::<R>(inputs, outputs, x, w, b, y);
+}
+
+/// [`forward`] in tiles of `M` rows, then the rows left over one at a time.
+#[inline(always)]
+fn forward_rows<const M: usize>(
+    inputs: usize,
+    outputs: usize,
+    x: &[f32],
+    w: &[f32],
+    b: &[f32],
+    y: &mut [f32],
+) {
+    row_tiles::<M>(
         x,
         inputs,
         y,
         outputs,
-        |xs, ys| rows::<R>(xs, w, b, outputs, ys),
+        |xs, ys| rows::<M>(xs, w, b, outputs, ys),
         |x, y| rows::<1>([x], w, b, outputs, [y]),
     );
 }
@@ -423,38 +429,23 @@ pub(super) fn backward_inputs(
 fn narrow_inputs(inputs: usize, outputs: usize, w: &[f32], dv: &[f32], dx: &mut [f32]) {
     #[cfg(vanillanets_simd)]
     match outputs {
-        1 => return narrow::<1>(inputs, w, dv, dx),
-        2 => return narrow::<2>(inputs, w, dv, dx),
-        3 => return narrow::<3>(inputs, w, dv, dx),
-        4 => return narrow::<4>(inputs, w, dv, dx),
+        1 => return narrow(inputs, 1, w, dv, dx),
+        2 => return narrow(inputs, 2, w, dv, dx),
+        3 => return narrow(inputs, 3, w, dv, dx),
+        4 => return narrow(inputs, 4, w, dv, dx),
         _ => {}
     }
+    narrow(inputs, outputs, w, dv, dx);
+}
+
+/// [`narrow_inputs`]' loop; inlined where `outputs` is a constant.
+#[inline(always)]
+fn narrow(inputs: usize, outputs: usize, w: &[f32], dv: &[f32], dx: &mut [f32]) {
     for (dv, dx) in dv
         .chunks_exact(outputs.max(1))
         .zip(dx.chunks_exact_mut(inputs.max(1)))
     {
         for (dx, wk) in dx.iter_mut().zip(w.chunks_exact(outputs.max(1))) {
-            let mut res = 0.0_f32;
-            for (&a, &b) in dv.iter().zip(wk) {
-                res += a * b;
-            }
-            *dx = 0.0 + res;
-        }
-    }
-}
-
-/// [`narrow_inputs`] with `N` outputs.
-#[cfg(vanillanets_simd)]
-#[inline(always)]
-fn narrow<const N: usize>(inputs: usize, w: &[f32], dv: &[f32], dx: &mut [f32]) {
-    for (dv, dx) in dv.chunks_exact(N).zip(dx.chunks_exact_mut(inputs.max(1))) {
-        let Some(dv) = dv.first_chunk::<N>() else {
-            continue;
-        };
-        for (dx, wk) in dx.iter_mut().zip(w.chunks_exact(N)) {
-            let Some(wk) = wk.first_chunk::<N>() else {
-                continue;
-            };
             let mut res = 0.0_f32;
             for (&a, &b) in dv.iter().zip(wk) {
                 res += a * b;
