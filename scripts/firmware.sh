@@ -5,9 +5,11 @@
 #     mps2-an385 (Cortex-M3), twice each, and checks that every result's bits
 #     equal the host's (tests/firmware_parity.rs) and the other targets';
 #   - reports each kernel's cost in instructions per element (qemu -icount);
-#   - links a release firmware whose panic handler calls an undefined symbol,
-#     so any reachable panic fails the link (and checks that a deliberate one
-#     does fail it);
+#   - links three firmware whose panic handler calls an undefined symbol
+#     (src/proof.rs: every public function, an inference firmware, a training
+#     firmware), so any reachable panic fails the link, at opt-levels 3 and
+#     "s" (and, in the default build, 2 and "z") on thumbv7em and thumbv6m,
+#     and checks that a deliberate panic does fail it;
 #   - builds the library for riscv32imac-unknown-none-elf;
 #   - prints the crate's flash and static RAM at opt-level "s".
 # Installs the Debian packages it needs when missing, and uses the rustup
@@ -99,10 +101,25 @@ grep -q "undefined symbol: $PANIC_SYM" "$OUT/nopanic-canary.log" ||
 echo "canary link failed as expected (undefined symbol: $PANIC_SYM)"
 # (the nopanic binaries built above without `canary` linked: that is the proof)
 
+# The size profile (opt-level "s") also links the no-panic proofs.
+PROOF_BINS=(--bin nopanic --bin nopanic_infer --bin nopanic_train)
 for t in thumbv7em-none-eabihf thumbv6m-none-eabi; do
-    step "build $t profile size"
-    cargo_build "$t" --profile size --bin size_base --bin size_lib "${FEATURES[@]}"
+    step "build $t profile size (size bins, no-panic proofs at opt-level s)"
+    cargo_build "$t" --profile size --bin size_base --bin size_lib "${PROOF_BINS[@]}" \
+        --features "nopanic${FEATURES[1]:+,${FEATURES[1]}}"
 done
+
+# The other opt-levels firmware is built at: the proofs must link there too
+# (inlining differs, so a panic path the optimiser removes at 3 can survive
+# at "s" or "z"). Default build only, for CI's time.
+if [ ${#FEATURES[@]} -eq 0 ]; then
+    for prof in proof-2 proof-z; do
+        for t in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+            step "no-panic proofs: $t profile $prof"
+            cargo_build "$t" --profile "$prof" "${PROOF_BINS[@]}" --features nopanic
+        done
+    done
+fi
 
 step "build library alone for riscv32imac-unknown-none-elf (no cortex-m-rt there)"
 (cd "$LIB" && cargo_build riscv32imac-unknown-none-elf --release --lib "${FEATURES[@]}")
@@ -131,8 +148,10 @@ for board in "an386 cortex-m4 thumbv7em-none-eabihf" "an385 cortex-m3 thumbv7m-n
     cmp -s "$OUT/kernel-$t.txt" "$OUT/kernel-$t.run2.txt" ||
         { diff "$OUT/kernel-$t.txt" "$OUT/kernel-$t.run2.txt"; die "$t: two runs differ"; }
     check_calib "kernel-$t"
-    qemu "nopanic-$t" "$cpu" "mps2-$m" "$R/$t/release/nopanic"
-    grep -qx 'nopanic ok' "$OUT/nopanic-$t.txt" || die "nopanic-$t: no 'nopanic ok'"
+    for p in nopanic nopanic_infer nopanic_train; do
+        qemu "$p-$t" "$cpu" "mps2-$m" "$R/$t/release/$p"
+        grep -qx 'nopanic ok' "$OUT/$p-$t.txt" || die "$p-$t: no 'nopanic ok'"
+    done
     grep -q '^suite done$' "$OUT/kernel-$t.txt" || die "kernel-$t: suite did not finish"
     grep -E '^(calib|cost) ' "$OUT/kernel-$t.txt"
 done

@@ -100,7 +100,7 @@ impl<A: Activation, const N: usize> ActivationBuffer<A, N> {
         if self.activation.cache() == Cache::Inputs {
             // Same length as `output`, which the forward has checked.
             if let Some(cached) = self.dinputs.get_mut(..n) {
-                cached.copy_from_slice(inputs);
+                crate::shape::copy(inputs, cached);
             }
         }
         self.rows = rows;

@@ -41,23 +41,95 @@ pub(crate) fn check_len(
     }
 }
 
-/// The rows of a row-major batch with `cols` columns.
+/// The rows of a row-major batch with `cols` columns, front to back; a
+/// last partial row is left out (as `chunks_exact` does).
 ///
 /// Callers have validated `cols > 0` wherever there are rows; `max(1)` does
-/// not change that `cols`, it only makes `chunks_exact`'s `chunk_size != 0`
-/// assertion provably dead, so no panic path survives optimisation.
+/// not change that `cols`, it only keeps an empty row from repeating. Unlike
+/// `chunks_exact`, whose constructor divides by the chunk length and whose
+/// `zip` asks for the length of both sides, these iterators only compare
+/// and split: no division and no assertion, so no panic path at any
+/// opt-level, whether the compiler inlines them or not.
 #[inline(always)]
-pub(crate) fn batch_rows(values: &[f32], cols: usize) -> core::slice::ChunksExact<'_, f32> {
-    values.chunks_exact(cols.max(1))
+pub(crate) fn batch_rows<T>(values: &[T], cols: usize) -> Rows<'_, T> {
+    Rows {
+        rest: values,
+        cols: cols.max(1),
+    }
 }
 
 /// [`batch_rows`], mutable.
 #[inline(always)]
-pub(crate) fn batch_rows_mut(
-    values: &mut [f32],
+pub(crate) fn batch_rows_mut<T>(values: &mut [T], cols: usize) -> RowsMut<'_, T> {
+    RowsMut {
+        rest: values,
+        cols: cols.max(1),
+    }
+}
+
+/// The iterator of [`batch_rows`].
+#[derive(Clone, Debug)]
+pub(crate) struct Rows<'a, T> {
+    rest: &'a [T],
     cols: usize,
-) -> core::slice::ChunksExactMut<'_, f32> {
-    values.chunks_exact_mut(cols.max(1))
+}
+
+impl<'a, T> Rows<'a, T> {
+    /// The elements after the last whole row returned so far (all of them
+    /// once the iterator is done: the partial row).
+    #[inline(always)]
+    pub(crate) fn remainder(&self) -> &'a [T] {
+        self.rest
+    }
+}
+
+impl<'a, T> Iterator for Rows<'a, T> {
+    type Item = &'a [T];
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a [T]> {
+        let (row, rest) = self.rest.split_at_checked(self.cols)?;
+        self.rest = rest;
+        Some(row)
+    }
+}
+
+/// The iterator of [`batch_rows_mut`].
+#[derive(Debug)]
+pub(crate) struct RowsMut<'a, T> {
+    rest: &'a mut [T],
+    cols: usize,
+}
+
+impl<'a, T> RowsMut<'a, T> {
+    /// The elements after the last whole row returned so far.
+    #[inline(always)]
+    pub(crate) fn into_remainder(self) -> &'a mut [T] {
+        self.rest
+    }
+}
+
+impl<'a, T> Iterator for RowsMut<'a, T> {
+    type Item = &'a mut [T];
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a mut [T]> {
+        if self.rest.len() < self.cols {
+            return None;
+        }
+        let (row, rest) = core::mem::take(&mut self.rest).split_at_mut_checked(self.cols)?;
+        self.rest = rest;
+        Some(row)
+    }
+}
+
+/// `to = from` over the shorter of the two (callers pass equal lengths;
+/// unlike `copy_from_slice`, no panic path).
+#[inline]
+pub(crate) fn copy(from: &[f32], to: &mut [f32]) {
+    for (t, &f) in to.iter_mut().zip(from) {
+        *t = f;
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@
 //! panic path.
 
 use crate::math::dots;
+use crate::shape::{batch_rows, batch_rows_mut};
 
 /// Output columns per tile: 4 on scalar FPUs (a Cortex-M4F has 32
 /// single-precision registers), 16 on SIMD targets, where the 16 sums are
@@ -88,7 +89,7 @@ fn tile<const M: usize, const N: usize>(
     j0: usize,
 ) -> [[f32; N]; M] {
     let mut acc = [[0.0_f32; N]; M];
-    let rows = w.chunks_exact(outputs.max(1));
+    let rows = batch_rows(w, outputs);
     match xs.as_slice() {
         // Zipped slice iterators: no bounds check survives in the loop.
         [x0, x1, x2, x3] => {
@@ -165,8 +166,7 @@ fn rows<const M: usize>(
 
 /// Walks `x` (rows of `x_cols`) and `y` (rows of `y_cols`) together, `M`
 /// rows at a time (`tile`), then the rows left over one at a time
-/// (`one`). `max(1)`: a chunk length is never 0, even if a product
-/// saturates, so `chunks_exact` keeps no panic path.
+/// (`one`). A saturated product only leaves every row to `one`.
 #[inline(always)]
 fn row_tiles<const M: usize>(
     x: &[f32],
@@ -176,20 +176,17 @@ fn row_tiles<const M: usize>(
     mut tile: impl FnMut([&[f32]; M], [&mut [f32]; M]),
     mut one: impl FnMut(&[f32], &mut [f32]),
 ) {
-    let (x_cols, y_cols) = (x_cols.max(1), y_cols.max(1));
-    let mut xp = x.chunks_exact(M.saturating_mul(x_cols).max(1));
-    let mut yp = y.chunks_exact_mut(M.saturating_mul(y_cols).max(1));
+    let mut xp = batch_rows(x, M.saturating_mul(x_cols));
+    let mut yp = batch_rows_mut(y, M.saturating_mul(y_cols));
     for (x, y) in (&mut xp).zip(&mut yp) {
-        let mut xr = x.chunks_exact(x_cols);
-        let mut yr = y.chunks_exact_mut(y_cols);
+        let mut xr = batch_rows(x, x_cols);
+        let mut yr = batch_rows_mut(y, y_cols);
         let xs: [&[f32]; M] = core::array::from_fn(|_| xr.next().unwrap_or(&[]));
         let ys: [&mut [f32]; M] = core::array::from_fn(|_| yr.next().unwrap_or(&mut []));
         tile(xs, ys);
     }
-    for (x, y) in xp
-        .remainder()
-        .chunks_exact(x_cols)
-        .zip(yp.into_remainder().chunks_exact_mut(y_cols))
+    for (x, y) in
+        batch_rows(xp.remainder(), x_cols).zip(batch_rows_mut(yp.into_remainder(), y_cols))
     {
         one(x, y);
     }
@@ -282,7 +279,7 @@ fn gradient_tile<const K: usize, const N: usize>(
             }
         }
     }
-    for (xr, dvr) in x.chunks_exact(inputs).zip(dv.chunks_exact(outputs)) {
+    for (xr, dvr) in batch_rows(x, inputs).zip(batch_rows(dv, outputs)) {
         let (Some(xq), Some(dq)) = (
             xr.get(k0..).and_then(|s| s.first_chunk::<K>()),
             dvr.get(j0..).and_then(|s| s.first_chunk::<N>()),
@@ -358,7 +355,7 @@ pub(super) fn backward_parameters(
             *d = 0.0;
         }
     }
-    for dvr in dv.chunks_exact(outputs) {
+    for dvr in batch_rows(dv, outputs) {
         for (d, &g) in db.iter_mut().zip(dvr) {
             *d += g;
         }
@@ -374,7 +371,7 @@ fn input_rows<const M: usize>(
     dvs: [&[f32]; M],
     mut dxs: [&mut [f32]; M],
 ) {
-    let mut wk = w.chunks_exact(outputs);
+    let mut wk = batch_rows(w, outputs);
     let mut k0 = 0;
     loop {
         let wq: [&[f32]; DK] = core::array::from_fn(|_| wk.next().unwrap_or(&[]));
@@ -389,7 +386,7 @@ fn input_rows<const M: usize>(
         k0 += DK;
     }
     // The inputs left over (`wk` has moved past at most `DK - 1` of them).
-    for (k, wk) in w.chunks_exact(outputs).enumerate().skip(k0) {
+    for (k, wk) in batch_rows(w, outputs).enumerate().skip(k0) {
         for (dx, [d]) in dxs.iter_mut().zip(dots(dvs, [wk], outputs)) {
             if let Some(dx) = dx.get_mut(k) {
                 *dx = d;
@@ -441,11 +438,8 @@ fn narrow_inputs(inputs: usize, outputs: usize, w: &[f32], dv: &[f32], dx: &mut 
 /// [`narrow_inputs`]' loop; inlined where `outputs` is a constant.
 #[inline(always)]
 fn narrow(inputs: usize, outputs: usize, w: &[f32], dv: &[f32], dx: &mut [f32]) {
-    for (dv, dx) in dv
-        .chunks_exact(outputs.max(1))
-        .zip(dx.chunks_exact_mut(inputs.max(1)))
-    {
-        for (dx, wk) in dx.iter_mut().zip(w.chunks_exact(outputs.max(1))) {
+    for (dv, dx) in batch_rows(dv, outputs).zip(batch_rows_mut(dx, inputs)) {
+        for (dx, wk) in dx.iter_mut().zip(batch_rows(w, outputs)) {
             let mut res = 0.0_f32;
             for (&a, &b) in dv.iter().zip(wk) {
                 res += a * b;

@@ -2,7 +2,7 @@
 //! caller's matrix.
 
 use super::labels::{check_classes, label_pairs, validate, Targets};
-use crate::shape::{check_len, elements};
+use crate::shape::{batch_rows, check_len, elements};
 use crate::Error;
 
 /// The confusion matrix of `classes` classes, counted into the caller's
@@ -125,7 +125,7 @@ impl ConfusionMatrix {
         let classes = self.classes;
         check_len("matrix", elements(classes, classes)?, matrix.len())?;
         let mut used = 0;
-        for (y, row) in matrix.chunks_exact(classes.max(1)).enumerate() {
+        for (y, row) in batch_rows(matrix, classes).enumerate() {
             for (predicted, &count) in row.iter().enumerate() {
                 if count > 0 {
                     used = used.max(y.max(predicted).saturating_add(1));

@@ -1,11 +1,11 @@
 //! Outputs and targets turned into class labels, as the original's
 //! `_to_labels` does, and the checks every classification metric shares.
 
-use core::slice::{ChunksExact, Iter};
+use core::slice::Iter;
 
 use crate::losses::argmax;
 use crate::losses::Labels;
-use crate::shape::{batch_rows, check_len, elements_with_classes};
+use crate::shape::{batch_rows, check_len, elements_with_classes, Rows};
 use crate::Error;
 
 /// The true classes of a batch, in the forms the original's `_to_labels`
@@ -102,7 +102,7 @@ impl<'a> Targets<'a> {
 enum TargetLabels<'a> {
     Classes(Iter<'a, usize>),
     Values(Iter<'a, f32>),
-    OneHot(ChunksExact<'a, f32>),
+    OneHot(Rows<'a, f32>),
 }
 
 impl Iterator for TargetLabels<'_> {

@@ -56,7 +56,7 @@ pub use train::Model;
 
 use crate::activations::Activation;
 use crate::layers::{validate, Layer, Shape};
-use crate::shape::{check_len, elements};
+use crate::shape::{check_len, copy, elements};
 use crate::Error;
 
 /// Saturating `a · b`, for the `const fn` sizes (a model whose sizes
@@ -317,14 +317,5 @@ impl<'a> Network<'a> {
         }
         copy(current.get(..n_out).unwrap_or(&[]), output);
         Ok(())
-    }
-}
-
-/// `to = from` over the shorter of the two (callers pass equal lengths;
-/// unlike `copy_from_slice`, no panic path).
-#[inline]
-fn copy(from: &[f32], to: &mut [f32]) {
-    for (t, &f) in to.iter_mut().zip(from) {
-        *t = f;
     }
 }

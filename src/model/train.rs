@@ -2,7 +2,7 @@
 //! its memory in two caller slices.
 
 use super::fit::{Control, Epoch, Fit, FitOptions, Stop};
-use super::{add, copy, max_width, mul, owns_buffer, place, Network, Place};
+use super::{add, max_width, mul, owns_buffer, place, Network, Place};
 use crate::activations::{ActivationKind, Cache};
 use crate::layers::{validate, Gradients, Layer, Shape};
 use crate::losses::{
@@ -13,7 +13,7 @@ use crate::math::Stream;
 use crate::metrics::{Metric, Targets};
 use crate::optimizers::Optimizer;
 use crate::random::{Pcg32, Rng};
-use crate::shape::{check_len, elements};
+use crate::shape::{check_len, copy, elements};
 use crate::Error;
 
 /// A sequential model that trains with no heap: the layers, a loss, an
@@ -367,7 +367,10 @@ impl<'a> Model<'a> {
         for epoch in 1..=epochs {
             if let Some(s) = &mut shuffle {
                 for i in (1..s.indices.len()).rev() {
-                    s.indices.swap(i, rng.below(i + 1));
+                    // `below(i + 1) <= i`; `min` shows it where `below` is
+                    // not inlined, so the swap keeps no bounds check.
+                    let j = rng.below(i + 1).min(i);
+                    s.indices.swap(i, j);
                 }
             }
             for m in metrics.iter_mut() {
