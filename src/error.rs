@@ -17,6 +17,7 @@ use core::fmt;
 /// assert_eq!(err, Error::LengthMismatch { argument: "inputs", expected: 3, actual: 2 });
 /// assert_eq!(out, [7.0; 3]); // untouched
 /// ```
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
