@@ -11,7 +11,8 @@
 #     "s" (and, in the default build, 2 and "z") on thumbv7em and thumbv6m,
 #     and checks that a deliberate panic does fail it;
 #   - builds the library for riscv32imac-unknown-none-elf;
-#   - prints the crate's flash and static RAM at opt-level "s".
+#   - prints the crate's flash and static RAM at opt-level "s", and an
+#     Error's flash by how it is printed (code, message, Display, Debug).
 # Installs the Debian packages it needs when missing, and uses the rustup
 # target instead wherever that target is installed. Exits non-zero on any
 # failure.
@@ -195,6 +196,32 @@ step "sizes (opt-level s): library = size_lib - size_base"
         printf '%-24s %10d %10d %10d %10d %10d %10d\n' "$t" "$fb" "$fl" $((fl - fb)) "$rb" "$rl" $((rl - rb))
     done
 } | tee "$OUT/sizes.txt"
+
+step "an Error's flash by how it is printed (M4F, opt-level s): err_* - err_base"
+ERR_BINS=(err_base err_code err_message err_display err_debug)
+cargo_build thumbv7em-none-eabihf --profile size "${ERR_BINS[@]/#/--bin=}" "${FEATURES[@]}"
+{
+    printf '%-12s %-34s %8s %8s\n' firmware 'prints the Error through' flash delta
+    read -r eb _ < <(elf_mem "$R/thumbv7em-none-eabihf/size/err_base")
+    for b in "${ERR_BINS[@]}"; do
+        case $b in
+            err_base) how='(a fixed line instead)' ;;
+            err_code) how='Error::code, two hex digits' ;;
+            err_message) how='Error::message, write_all' ;;
+            err_display) how='Display, writeln!' ;;
+            err_debug) how='Debug, writeln!' ;;
+        esac
+        read -r f _ < <(elf_mem "$R/thumbv7em-none-eabihf/size/$b")
+        printf '%-12s %-34s %8d %8d\n' "$b" "$how" "$f" $((f - eb))
+    done
+} | tee "$OUT/error-sizes.txt"
+# An Error printed through its code costs under 200 B of flash on the M4F
+# (docs/firmware.md), default build.
+if [ ${#FEATURES[@]} -eq 0 ]; then
+    code=$(awk '$1 == "err_code" { print $NF }' "$OUT/error-sizes.txt")
+    echo "an Error printed through its code: $code B (limit 200 B)"
+    ((code < 200)) || die "printing an Error's code takes $code B, over 200 B"
+fi
 
 step "cost per element, instructions (qemu -icount shift=0, 16 x 16 batches)"
 python3 "$HERE/cost_table.py" "$OUT" | tee "$OUT/costs.md"

@@ -17,7 +17,8 @@ use core::fmt;
 /// assert_eq!(err, Error::LengthMismatch { argument: "inputs", expected: 3, actual: 2 });
 /// assert_eq!(out, [7.0; 3]); // untouched
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
     /// `rows * cols` does not fit in a `usize`.
@@ -99,56 +100,524 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// A one-byte code for this variant, for firmware that reports errors
+    /// without text: over a serial line, in a status register, on LEDs.
+    ///
+    /// The codes are **stable**: a variant keeps its code in every later
+    /// version, a code is never reused or renumbered, and a new variant
+    /// takes the next free code. `0` is never an error's code, so a status
+    /// byte can use it for "no error". The fields (lengths, names, ...) are
+    /// not in the code; [`Error::message`] gives the variant's text.
+    ///
+    /// | code | variant |
+    /// |---:|---|
+    /// | 0 | (never used: free for "no error") |
+    /// | 1 | [`Error::ShapeOverflow`] |
+    /// | 2 | [`Error::EmptyShape`] |
+    /// | 3 | [`Error::LengthMismatch`] |
+    /// | 4 | [`Error::CapacityExceeded`] |
+    /// | 5 | [`Error::BackwardBeforeForward`] |
+    /// | 6 | [`Error::LayerMismatch`] |
+    /// | 7 | [`Error::NoDenseLayer`] |
+    /// | 8 | [`Error::ArenaTooSmall`] |
+    /// | 9 | [`Error::InvalidHyperparameter`] |
+    /// | 10 | [`Error::UnsupportedTargets`] |
+    /// | 11 | [`Error::LabelOutOfRange`] |
+    /// | 12 to 255 | free, taken in order by later variants |
+    ///
+    /// In a firmware, printing the code costs a few dozen bytes of flash
+    /// where `{:?}` costs kilobytes (docs/firmware.md measures both).
+    ///
+    /// ```
+    /// use vanillanets::activations::{Activation, ReLU};
+    /// use vanillanets::Error;
+    ///
+    /// let mut out = [0.0_f32; 3];
+    /// let err = ReLU.forward(&[1.0, 2.0], 1, 3, &mut out).unwrap_err();
+    /// assert_eq!(err.code(), 3); // LengthMismatch
+    /// assert_eq!(Error::BackwardBeforeForward.code(), 5);
+    /// ```
+    #[must_use]
+    pub const fn code(&self) -> u8 {
+        match self {
+            Error::ShapeOverflow { .. } => 1,
+            Error::EmptyShape { .. } => 2,
+            Error::LengthMismatch { .. } => 3,
+            Error::CapacityExceeded { .. } => 4,
+            Error::BackwardBeforeForward => 5,
+            Error::LayerMismatch { .. } => 6,
+            Error::NoDenseLayer => 7,
+            Error::ArenaTooSmall { .. } => 8,
+            Error::InvalidHyperparameter { .. } => 9,
+            Error::UnsupportedTargets => 10,
+            Error::LabelOutOfRange { .. } => 11,
+        }
+    }
+
+    /// A short, fixed English text for this variant, without its fields:
+    /// printing it needs no `core::fmt`, only a byte write. `Display` gives
+    /// the full message with the fields. The text may be reworded between
+    /// versions; match on the variant or on [`Error::code`] instead.
+    ///
+    /// ```
+    /// use vanillanets::Error;
+    ///
+    /// let err = Error::LengthMismatch { argument: "inputs", expected: 3, actual: 2 };
+    /// assert_eq!(err.message(), "slice length does not match the shape");
+    /// ```
+    #[must_use]
+    pub const fn message(&self) -> &'static str {
+        match self {
+            Error::ShapeOverflow { .. } => "shape overflows usize",
+            Error::EmptyShape { .. } => "shape is empty where an element is needed",
+            Error::LengthMismatch { .. } => "slice length does not match the shape",
+            Error::CapacityExceeded { .. } => "shape exceeds the buffer's capacity",
+            Error::BackwardBeforeForward => "backward called before forward",
+            Error::LayerMismatch { .. } => "layer width does not match the layer before",
+            Error::NoDenseLayer => "the model has no dense layer",
+            Error::ArenaTooSmall { .. } => "the arena is too small for the model",
+            Error::InvalidHyperparameter { .. } => "a hyperparameter or option is out of range",
+            Error::UnsupportedTargets => "the loss does not take targets of this form",
+            Error::LabelOutOfRange { .. } => "a class label is out of range",
+        }
+    }
+}
+
+/// The decimal digits, one `&str` each, so [`write_usize`] needs no buffer.
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+/// `n` in decimal, most significant digit first, ignoring the formatter's
+/// width and flags (as the inner arguments of `write!` would). Smaller in
+/// flash than `usize`'s `Display`, which pads and handles every flag.
+fn write_usize(f: &mut fmt::Formatter<'_>, n: usize) -> fmt::Result {
+    // The largest power of ten at or below `n` (1 for 0): never overflows,
+    // since `div * 10 <= n` whenever the loop multiplies.
+    let mut div = 1;
+    while n / div >= 10 {
+        div *= 10;
+    }
+    loop {
+        let digit = DIGITS.get(n / div % 10).copied().unwrap_or("?");
+        f.write_str(digit)?;
+        if div == 1 {
+            return Ok(());
+        }
+        div /= 10;
+    }
+}
+
+/// `texts[0]`, `numbers[0]`, `texts[1]`, `numbers[1]`, ...: static text
+/// and decimal numbers in turn, without `fmt::Arguments` (one loop instead
+/// of a `write!` per message keeps `Display` small in flash).
+fn write_parts(f: &mut fmt::Formatter<'_>, texts: &[&str], numbers: &[usize]) -> fmt::Result {
+    let mut numbers = numbers.iter();
+    for text in texts {
+        f.write_str(text)?;
+        if let Some(&n) = numbers.next() {
+            write_usize(f, n)?;
+        }
+    }
+    Ok(())
+}
+
+/// The full message, with the fields: `` `inputs` has length 2, but the
+/// shape needs 3 ``. Written as static text and hand-formatted numbers, so
+/// a firmware that prints it links no integer formatting or padding code.
+///
+/// ```
+/// use vanillanets::Error;
+///
+/// let err = Error::LengthMismatch { argument: "inputs", expected: 3, actual: 2 };
+/// assert_eq!(err.to_string(), "`inputs` has length 2, but the shape needs 3");
+/// ```
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
+        let (texts, numbers): (&[&str], &[usize]) = match *self {
             Error::ShapeOverflow { rows, cols } => {
-                write!(f, "shape {rows}x{cols} overflows usize")
+                (&["shape ", "x", " overflows usize"], &[rows, cols])
             }
-            Error::EmptyShape { rows, cols } => {
-                write!(
-                    f,
-                    "shape {rows}x{cols} is empty where at least one element is needed"
-                )
-            }
+            Error::EmptyShape { rows, cols } => (
+                &[
+                    "shape ",
+                    "x",
+                    " is empty where at least one element is needed",
+                ],
+                &[rows, cols],
+            ),
             Error::LengthMismatch {
                 argument,
                 expected,
                 actual,
-            } => write!(
-                f,
-                "`{argument}` has length {actual}, but the shape needs {expected}"
+            } => {
+                f.write_str("`")?;
+                f.write_str(argument)?;
+                (
+                    &["` has length ", ", but the shape needs "],
+                    &[actual, expected],
+                )
+            }
+            Error::CapacityExceeded { required, capacity } => (
+                &["", " elements exceed the buffer's capacity of "],
+                &[required, capacity],
             ),
-            Error::CapacityExceeded { required, capacity } => write!(
-                f,
-                "{required} elements exceed the buffer's capacity of {capacity}"
-            ),
-            Error::BackwardBeforeForward => f.write_str("backward called before forward"),
+            Error::BackwardBeforeForward => (&["backward called before forward"], &[]),
             Error::LayerMismatch {
                 layer,
                 expected,
                 actual,
-            } => write!(
-                f,
-                "layer {layer} takes {actual} inputs, but the layer before gives {expected}"
+            } => (
+                &["layer ", " takes ", " inputs, but the layer before gives "],
+                &[layer, actual, expected],
             ),
-            Error::NoDenseLayer => f.write_str("the model has no dense layer"),
-            Error::ArenaTooSmall { needed, given } => write!(
-                f,
-                "the arena holds {given} elements, but the model needs {needed}"
+            Error::NoDenseLayer => (&["the model has no dense layer"], &[]),
+            Error::ArenaTooSmall { needed, given } => (
+                &["the arena holds ", " elements, but the model needs "],
+                &[given, needed],
             ),
-            Error::InvalidHyperparameter { name } => write!(f, "`{name}` is out of range"),
-            Error::UnsupportedTargets => f.write_str("the loss does not take targets of this form"),
+            Error::InvalidHyperparameter { name } => {
+                f.write_str("`")?;
+                f.write_str(name)?;
+                (&["` is out of range"], &[])
+            }
+            Error::UnsupportedTargets => (&["the loss does not take targets of this form"], &[]),
             Error::LabelOutOfRange {
                 row,
                 label,
                 classes,
-            } => write!(
-                f,
-                "label {label} in row {row} is out of range for {classes} classes"
+            } => (
+                &["label ", " in row ", " is out of range for ", " classes"],
+                &[label, row, classes],
             ),
+        };
+        write_parts(f, texts, numbers)
+    }
+}
+
+/// A `&str` field in `Debug` as `"text"`, without `str`'s escaping: the
+/// crate's names are plain ASCII, and escaping links Unicode tables of
+/// about 2 KB into a firmware.
+struct Quoted(&'static str);
+
+impl fmt::Debug for Quoted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        f.write_str(self.0)?;
+        f.write_str("\"")
+    }
+}
+
+/// The same text as `#[derive(Debug)]` would give (`{:#?}` too), for
+/// the crate's names, which need no escaping: `LengthMismatch { argument:
+/// "inputs", expected: 3, actual: 2 }`. Written by hand so that a firmware
+/// printing it does not link `str`'s escaping and its Unicode tables.
+///
+/// ```
+/// use vanillanets::Error;
+///
+/// let err = Error::LengthMismatch { argument: "inputs", expected: 3, actual: 2 };
+/// assert_eq!(
+///     format!("{err:?}"),
+///     r#"LengthMismatch { argument: "inputs", expected: 3, actual: 2 }"#
+/// );
+/// ```
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::ShapeOverflow { rows, cols } => f
+                .debug_struct("ShapeOverflow")
+                .field("rows", &rows)
+                .field("cols", &cols)
+                .finish(),
+            Error::EmptyShape { rows, cols } => f
+                .debug_struct("EmptyShape")
+                .field("rows", &rows)
+                .field("cols", &cols)
+                .finish(),
+            Error::LengthMismatch {
+                argument,
+                expected,
+                actual,
+            } => f
+                .debug_struct("LengthMismatch")
+                .field("argument", &Quoted(argument))
+                .field("expected", &expected)
+                .field("actual", &actual)
+                .finish(),
+            Error::CapacityExceeded { required, capacity } => f
+                .debug_struct("CapacityExceeded")
+                .field("required", &required)
+                .field("capacity", &capacity)
+                .finish(),
+            Error::BackwardBeforeForward => f.write_str("BackwardBeforeForward"),
+            Error::LayerMismatch {
+                layer,
+                expected,
+                actual,
+            } => f
+                .debug_struct("LayerMismatch")
+                .field("layer", &layer)
+                .field("expected", &expected)
+                .field("actual", &actual)
+                .finish(),
+            Error::NoDenseLayer => f.write_str("NoDenseLayer"),
+            Error::ArenaTooSmall { needed, given } => f
+                .debug_struct("ArenaTooSmall")
+                .field("needed", &needed)
+                .field("given", &given)
+                .finish(),
+            Error::InvalidHyperparameter { name } => f
+                .debug_struct("InvalidHyperparameter")
+                .field("name", &Quoted(name))
+                .finish(),
+            Error::UnsupportedTargets => f.write_str("UnsupportedTargets"),
+            Error::LabelOutOfRange {
+                row,
+                label,
+                classes,
+            } => f
+                .debug_struct("LabelOutOfRange")
+                .field("row", &row)
+                .field("label", &label)
+                .field("classes", &classes)
+                .finish(),
         }
     }
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::Error;
+    use std::format;
+    use std::string::ToString;
+
+    /// One value of every variant, with the code it must keep forever
+    /// (written out here, not taken from `Error::code`).
+    const PINNED: [(Error, u8); 11] = [
+        (Error::ShapeOverflow { rows: 3, cols: 4 }, 1),
+        (Error::EmptyShape { rows: 0, cols: 4 }, 2),
+        (
+            Error::LengthMismatch {
+                argument: "inputs",
+                expected: 3,
+                actual: 2,
+            },
+            3,
+        ),
+        (
+            Error::CapacityExceeded {
+                required: 20,
+                capacity: 16,
+            },
+            4,
+        ),
+        (Error::BackwardBeforeForward, 5),
+        (
+            Error::LayerMismatch {
+                layer: 2,
+                expected: 16,
+                actual: 8,
+            },
+            6,
+        ),
+        (Error::NoDenseLayer, 7),
+        (
+            Error::ArenaTooSmall {
+                needed: 100,
+                given: 99,
+            },
+            8,
+        ),
+        (
+            Error::InvalidHyperparameter {
+                name: "learning_rate",
+            },
+            9,
+        ),
+        (Error::UnsupportedTargets, 10),
+        (
+            Error::LabelOutOfRange {
+                row: 1,
+                label: 3,
+                classes: 3,
+            },
+            11,
+        ),
+    ];
+
+    /// Its position in `PINNED`. No wildcard arm: a new variant does not
+    /// compile until it is added here and to `PINNED` with the next code.
+    fn position(e: &Error) -> usize {
+        match e {
+            Error::ShapeOverflow { .. } => 0,
+            Error::EmptyShape { .. } => 1,
+            Error::LengthMismatch { .. } => 2,
+            Error::CapacityExceeded { .. } => 3,
+            Error::BackwardBeforeForward => 4,
+            Error::LayerMismatch { .. } => 5,
+            Error::NoDenseLayer => 6,
+            Error::ArenaTooSmall { .. } => 7,
+            Error::InvalidHyperparameter { .. } => 8,
+            Error::UnsupportedTargets => 9,
+            Error::LabelOutOfRange { .. } => 10,
+        }
+    }
+
+    #[test]
+    fn codes_are_pinned_distinct_and_never_zero() {
+        for (i, (e, code)) in PINNED.iter().enumerate() {
+            assert_eq!(position(e), i, "{e:?} out of place in PINNED");
+            assert_eq!(e.code(), *code, "{e:?}");
+            assert_ne!(e.code(), 0);
+        }
+        for (i, (a, _)) in PINNED.iter().enumerate() {
+            for (b, _) in &PINNED[i + 1..] {
+                assert_ne!(a.code(), b.code(), "{a:?} and {b:?}");
+                assert_ne!(a.message(), b.message(), "{a:?} and {b:?}");
+            }
+        }
+        // The fields are not part of the code.
+        let other = Error::LengthMismatch {
+            argument: "labels",
+            expected: 1,
+            actual: 0,
+        };
+        assert_eq!(other.code(), 3);
+    }
+
+    #[test]
+    fn messages_are_short_single_lines() {
+        for (e, _) in PINNED {
+            let m = e.message();
+            assert!(!m.is_empty() && m.len() <= 48, "{m:?}");
+            assert!(m.is_ascii() && !m.contains('\n'), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn display_gives_the_fields() {
+        let expected = [
+            "shape 3x4 overflows usize",
+            "shape 0x4 is empty where at least one element is needed",
+            "`inputs` has length 2, but the shape needs 3",
+            "20 elements exceed the buffer's capacity of 16",
+            "backward called before forward",
+            "layer 2 takes 8 inputs, but the layer before gives 16",
+            "the model has no dense layer",
+            "the arena holds 99 elements, but the model needs 100",
+            "`learning_rate` is out of range",
+            "the loss does not take targets of this form",
+            "label 3 in row 1 is out of range for 3 classes",
+        ];
+        for ((e, _), text) in PINNED.iter().zip(expected) {
+            assert_eq!(e.to_string(), text);
+            // The formatter's width and flags do not reach the numbers.
+            assert_eq!(format!("{e:>80}"), text);
+        }
+    }
+
+    #[test]
+    fn display_numbers_at_the_edges() {
+        for n in [0, 1, 9, 10, 99, 100, 4_294_967_295, usize::MAX] {
+            let e = Error::ShapeOverflow { rows: n, cols: n };
+            assert_eq!(e.to_string(), format!("shape {n}x{n} overflows usize"));
+        }
+    }
+
+    /// What `#[derive(Debug)]` gives, to compare the hand-written impl with.
+    #[derive(Debug)]
+    #[allow(dead_code)] // only read through Debug
+    enum Derived {
+        ShapeOverflow {
+            rows: usize,
+            cols: usize,
+        },
+        EmptyShape {
+            rows: usize,
+            cols: usize,
+        },
+        LengthMismatch {
+            argument: &'static str,
+            expected: usize,
+            actual: usize,
+        },
+        CapacityExceeded {
+            required: usize,
+            capacity: usize,
+        },
+        BackwardBeforeForward,
+        LayerMismatch {
+            layer: usize,
+            expected: usize,
+            actual: usize,
+        },
+        NoDenseLayer,
+        ArenaTooSmall {
+            needed: usize,
+            given: usize,
+        },
+        InvalidHyperparameter {
+            name: &'static str,
+        },
+        UnsupportedTargets,
+        LabelOutOfRange {
+            row: usize,
+            label: usize,
+            classes: usize,
+        },
+    }
+
+    fn derived(e: Error) -> Derived {
+        match e {
+            Error::ShapeOverflow { rows, cols } => Derived::ShapeOverflow { rows, cols },
+            Error::EmptyShape { rows, cols } => Derived::EmptyShape { rows, cols },
+            Error::LengthMismatch {
+                argument,
+                expected,
+                actual,
+            } => Derived::LengthMismatch {
+                argument,
+                expected,
+                actual,
+            },
+            Error::CapacityExceeded { required, capacity } => {
+                Derived::CapacityExceeded { required, capacity }
+            }
+            Error::BackwardBeforeForward => Derived::BackwardBeforeForward,
+            Error::LayerMismatch {
+                layer,
+                expected,
+                actual,
+            } => Derived::LayerMismatch {
+                layer,
+                expected,
+                actual,
+            },
+            Error::NoDenseLayer => Derived::NoDenseLayer,
+            Error::ArenaTooSmall { needed, given } => Derived::ArenaTooSmall { needed, given },
+            Error::InvalidHyperparameter { name } => Derived::InvalidHyperparameter { name },
+            Error::UnsupportedTargets => Derived::UnsupportedTargets,
+            Error::LabelOutOfRange {
+                row,
+                label,
+                classes,
+            } => Derived::LabelOutOfRange {
+                row,
+                label,
+                classes,
+            },
+        }
+    }
+
+    #[test]
+    fn debug_is_the_derived_text() {
+        for (e, _) in PINNED {
+            assert_eq!(format!("{e:?}"), format!("{:?}", derived(e)));
+            assert_eq!(format!("{e:#?}"), format!("{:#?}", derived(e)));
+        }
+    }
+}

@@ -8,6 +8,7 @@ use super::sealed::Kernel;
 use super::Activation;
 
 /// What an activation's backward reads, besides the upstream gradient.
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Cache {
     /// The forward output `y` (every built-in activation): the backward

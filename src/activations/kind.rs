@@ -20,6 +20,7 @@ use super::{Activation, Cache, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh};
 /// assert_eq!(y, [-0.1, 1.0]);
 /// # Ok::<(), vanillanets::Error>(())
 /// ```
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ActivationKind {
     /// [`Linear`].

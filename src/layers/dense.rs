@@ -51,6 +51,7 @@ pub struct Dense {
 }
 
 /// Whether a backward writes the parameter gradients or adds to them.
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gradients {
     /// `dW = xᵀ dv`, `db = Σ dv`: the first (or only) micro-batch.

@@ -7,6 +7,7 @@ use crate::random::{standard_normal, Rng};
 use crate::Error;
 
 /// How to draw a Dense layer's initial weights (the original's `init`).
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Init {
     /// He where the activation after the layer is ReLU or LeakyReLU (an
@@ -22,6 +23,7 @@ pub enum Init {
 
 /// The distribution of the initial weights (the original's
 /// `distribution`).
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Distribution {
     /// Normal with standard deviation `sqrt(scale)`.

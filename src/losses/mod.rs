@@ -330,6 +330,7 @@ fn mean_gradient(
 }
 
 /// Which loss a model ends with, for [`backward_path`].
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LossKind {
     /// [`BinaryCrossEntropy`].
@@ -343,6 +344,7 @@ pub enum LossKind {
 }
 
 /// How a model's last activation and its loss run backward.
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BackwardPath {
     /// [`SoftmaxCrossEntropy::backward`] straight from the softmax output to

@@ -27,6 +27,7 @@ pub(crate) const EPSILON: f64 = 1e-7;
 /// assert_eq!(counts.averaging(), Averaging::Macro);
 /// # Ok::<(), vanillanets::Error>(())
 /// ```
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Averaging {
     /// At most two distinct labels among the predictions and targets: the

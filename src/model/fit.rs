@@ -99,6 +99,7 @@ impl Epoch<'_, '_> {
 }
 
 /// The callback's answer: go on, or stop after this epoch (early stopping).
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Control {
     /// Run the next epoch.
@@ -108,6 +109,7 @@ pub enum Control {
 }
 
 /// Why [`super::Model::fit`] returned.
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Stop {
     /// Every epoch ran.
@@ -123,6 +125,7 @@ pub enum Stop {
 }
 
 /// What [`super::Model::fit`] did.
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Fit {
     /// The epochs that completed (a refused epoch does not count).

@@ -104,6 +104,9 @@ fn activations() -> bool {
 fn buffers() -> bool {
     let x = bb([0.5_f32, -1.0, 2.0, -3.0, 1.0, 0.0]);
     let mut ok = true;
+    // An error's code and text, from a value the optimiser cannot see.
+    let e = bb(Error::BackwardBeforeForward);
+    ok &= e.code() == 5 && !e.message().is_empty();
     let mut layer: ActivationBuffer<ActivationKind, 6> =
         ActivationBuffer::new(bb(ActivationKind::Softmax));
     ok &= layer.backward(&x) == Err(Error::BackwardBeforeForward);
