@@ -98,6 +98,40 @@ pub enum Error {
         /// The number of classes (`cols`).
         classes: usize,
     },
+    /// The bytes do not open with the magic of a parameter record
+    /// ([`crate::model::export`]): not a record, or an erased page.
+    NotARecord,
+    /// A record of a format version or content this crate does not read.
+    UnsupportedFormat {
+        /// The record's version field.
+        version: u16,
+        /// The record's content field.
+        content: u16,
+    },
+    /// A record was written for another layer layout (see
+    /// [`crate::model::export::fingerprint`]), even if it has as many
+    /// parameters.
+    FingerprintMismatch {
+        /// The fingerprint of the layers it was read for.
+        expected: u32,
+        /// The fingerprint in the record.
+        found: u32,
+    },
+    /// A record's CRC-32 does not match its bytes: it was corrupted.
+    ChecksumMismatch {
+        /// The CRC-32 of the bytes read.
+        expected: u32,
+        /// The CRC-32 stored in the record.
+        found: u32,
+    },
+    /// Fewer bytes than a record needs: a record cut short, or an output
+    /// buffer too small for one.
+    Truncated {
+        /// The bytes needed.
+        needed: usize,
+        /// The bytes given.
+        given: usize,
+    },
 }
 
 impl Error {
@@ -124,7 +158,12 @@ impl Error {
     /// | 9 | [`Error::InvalidHyperparameter`] |
     /// | 10 | [`Error::UnsupportedTargets`] |
     /// | 11 | [`Error::LabelOutOfRange`] |
-    /// | 12 to 255 | free, taken in order by later variants |
+    /// | 12 | [`Error::NotARecord`] |
+    /// | 13 | [`Error::UnsupportedFormat`] |
+    /// | 14 | [`Error::FingerprintMismatch`] |
+    /// | 15 | [`Error::ChecksumMismatch`] |
+    /// | 16 | [`Error::Truncated`] |
+    /// | 17 to 255 | free, taken in order by later variants |
     ///
     /// In a firmware, printing the code costs a few dozen bytes of flash
     /// where `{:?}` costs kilobytes (docs/firmware.md measures both).
@@ -152,6 +191,11 @@ impl Error {
             Error::InvalidHyperparameter { .. } => 9,
             Error::UnsupportedTargets => 10,
             Error::LabelOutOfRange { .. } => 11,
+            Error::NotARecord => 12,
+            Error::UnsupportedFormat { .. } => 13,
+            Error::FingerprintMismatch { .. } => 14,
+            Error::ChecksumMismatch { .. } => 15,
+            Error::Truncated { .. } => 16,
         }
     }
 
@@ -180,6 +224,11 @@ impl Error {
             Error::InvalidHyperparameter { .. } => "a hyperparameter or option is out of range",
             Error::UnsupportedTargets => "the loss does not take targets of this form",
             Error::LabelOutOfRange { .. } => "a class label is out of range",
+            Error::NotARecord => "the bytes are not a parameter record",
+            Error::UnsupportedFormat { .. } => "the record's format is not supported",
+            Error::FingerprintMismatch { .. } => "the record is for another layer layout",
+            Error::ChecksumMismatch { .. } => "the record's checksum does not match",
+            Error::Truncated { .. } => "too few bytes for the record",
         }
     }
 }
@@ -289,6 +338,23 @@ impl fmt::Display for Error {
                 &["label ", " in row ", " is out of range for ", " classes"],
                 &[label, row, classes],
             ),
+            Error::NotARecord => (&["the bytes are not a parameter record"], &[]),
+            Error::UnsupportedFormat { version, content } => (
+                &["record format version ", ", content ", " is not supported"],
+                &[usize::from(version), usize::from(content)],
+            ),
+            Error::FingerprintMismatch { expected, found } => (
+                &["the record's layer fingerprint is ", ", the layers' is "],
+                &[found as usize, expected as usize],
+            ),
+            Error::ChecksumMismatch { expected, found } => (
+                &["the record's CRC-32 is ", ", its bytes give "],
+                &[found as usize, expected as usize],
+            ),
+            Error::Truncated { needed, given } => (
+                &["", " bytes given, but the record needs "],
+                &[given, needed],
+            ),
         };
         write_parts(f, texts, numbers)
     }
@@ -381,6 +447,27 @@ impl fmt::Debug for Error {
                 .field("label", &label)
                 .field("classes", &classes)
                 .finish(),
+            Error::NotARecord => f.write_str("NotARecord"),
+            Error::UnsupportedFormat { version, content } => f
+                .debug_struct("UnsupportedFormat")
+                .field("version", &version)
+                .field("content", &content)
+                .finish(),
+            Error::FingerprintMismatch { expected, found } => f
+                .debug_struct("FingerprintMismatch")
+                .field("expected", &expected)
+                .field("found", &found)
+                .finish(),
+            Error::ChecksumMismatch { expected, found } => f
+                .debug_struct("ChecksumMismatch")
+                .field("expected", &expected)
+                .field("found", &found)
+                .finish(),
+            Error::Truncated { needed, given } => f
+                .debug_struct("Truncated")
+                .field("needed", &needed)
+                .field("given", &given)
+                .finish(),
         }
     }
 }
@@ -397,7 +484,7 @@ mod tests {
 
     /// One value of every variant, with the code it must keep forever
     /// (written out here, not taken from `Error::code`).
-    const PINNED: [(Error, u8); 11] = [
+    const PINNED: [(Error, u8); 16] = [
         (Error::ShapeOverflow { rows: 3, cols: 4 }, 1),
         (Error::EmptyShape { rows: 0, cols: 4 }, 2),
         (
@@ -447,6 +534,35 @@ mod tests {
             },
             11,
         ),
+        (Error::NotARecord, 12),
+        (
+            Error::UnsupportedFormat {
+                version: 2,
+                content: 0,
+            },
+            13,
+        ),
+        (
+            Error::FingerprintMismatch {
+                expected: 7,
+                found: 8,
+            },
+            14,
+        ),
+        (
+            Error::ChecksumMismatch {
+                expected: 1,
+                found: 4_294_967_295,
+            },
+            15,
+        ),
+        (
+            Error::Truncated {
+                needed: 32,
+                given: 16,
+            },
+            16,
+        ),
     ];
 
     /// Its position in `PINNED`. No wildcard arm: a new variant does not
@@ -464,6 +580,11 @@ mod tests {
             Error::InvalidHyperparameter { .. } => 8,
             Error::UnsupportedTargets => 9,
             Error::LabelOutOfRange { .. } => 10,
+            Error::NotARecord => 11,
+            Error::UnsupportedFormat { .. } => 12,
+            Error::FingerprintMismatch { .. } => 13,
+            Error::ChecksumMismatch { .. } => 14,
+            Error::Truncated { .. } => 15,
         }
     }
 
@@ -512,6 +633,11 @@ mod tests {
             "`learning_rate` is out of range",
             "the loss does not take targets of this form",
             "label 3 in row 1 is out of range for 3 classes",
+            "the bytes are not a parameter record",
+            "record format version 2, content 0 is not supported",
+            "the record's layer fingerprint is 8, the layers' is 7",
+            "the record's CRC-32 is 4294967295, its bytes give 1",
+            "16 bytes given, but the record needs 32",
         ];
         for ((e, _), text) in PINNED.iter().zip(expected) {
             assert_eq!(e.to_string(), text);
@@ -569,6 +695,23 @@ mod tests {
             label: usize,
             classes: usize,
         },
+        NotARecord,
+        UnsupportedFormat {
+            version: u16,
+            content: u16,
+        },
+        FingerprintMismatch {
+            expected: u32,
+            found: u32,
+        },
+        ChecksumMismatch {
+            expected: u32,
+            found: u32,
+        },
+        Truncated {
+            needed: usize,
+            given: usize,
+        },
     }
 
     fn derived(e: Error) -> Derived {
@@ -610,6 +753,17 @@ mod tests {
                 label,
                 classes,
             },
+            Error::NotARecord => Derived::NotARecord,
+            Error::UnsupportedFormat { version, content } => {
+                Derived::UnsupportedFormat { version, content }
+            }
+            Error::FingerprintMismatch { expected, found } => {
+                Derived::FingerprintMismatch { expected, found }
+            }
+            Error::ChecksumMismatch { expected, found } => {
+                Derived::ChecksumMismatch { expected, found }
+            }
+            Error::Truncated { needed, given } => Derived::Truncated { needed, given },
         }
     }
 

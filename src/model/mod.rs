@@ -6,6 +6,7 @@
 //! | [`Network`] | inference: parameters + two activation buffers | here |
 //! | [`Model`] | training: `fit`, `evaluate`, `predict`, the fused path | `train.rs` |
 //! | [`FitOptions`], [`Epoch`], [`Control`], [`Fit`], [`Stop`] | `fit`'s options and reports | `fit.rs` |
+//! | [`export`] | parameters as a fingerprinted, checksummed byte record | `export.rs` |
 //!
 //! # Memory
 //!
@@ -48,6 +49,7 @@
 //! assert_eq!(Model::training_len(&NET, &ADAM, 1), 76);
 //! ```
 
+pub mod export;
 mod fit;
 mod train;
 

@@ -218,6 +218,51 @@ impl<'a> Model<'a> {
         self.params
     }
 
+    /// Writes the parameters as a byte record ([`super::export`]: layer
+    /// fingerprint, count, the `f32`s, CRC-32) into the start of `out`
+    /// and returns its length, [`super::export::record_len`].
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] when `out` is too short; nothing is written.
+    pub fn export_parameters(&self, out: &mut [u8]) -> Result<usize, Error> {
+        super::export::write(self.layers, self.params, out)
+    }
+
+    /// Replaces the parameters with those of the record at the start of
+    /// `bytes`, as written by [`export_parameters`](Model::export_parameters)
+    /// for the same layer list. The optimizer's state and step count are
+    /// kept.
+    ///
+    /// # Errors
+    /// As [`super::export::read`]: a record of another layout
+    /// ([`Error::FingerprintMismatch`]), a corrupted one
+    /// ([`Error::ChecksumMismatch`]), ... On error nothing changed.
+    ///
+    /// ```
+    /// # use vanillanets::activations::ActivationKind::Sigmoid;
+    /// # use vanillanets::layers::{Dense, Layer};
+    /// # use vanillanets::losses::LossKind;
+    /// # use vanillanets::model::{export, Model, Network};
+    /// # use vanillanets::optimizers::{Optimizer, Sgd};
+    /// const NET: [Layer; 2] = [Layer::Dense(Dense::new(2, 1)), Layer::Activation(Sigmoid)];
+    /// const SGD: Optimizer = Optimizer::Sgd(Sgd::DEFAULT);
+    /// let mut params = [0.5_f32, -0.5, 0.0];
+    /// let mut memory = [0.0_f32; Model::training_len(&NET, &SGD, 1)];
+    /// let model = Model::new(&NET, LossKind::BinaryCrossEntropy, SGD, 1, &mut params, &mut memory)?;
+    /// let mut page = [0_u8; export::record_len(&NET)];
+    /// model.export_parameters(&mut page)?;
+    ///
+    /// let mut other = [0.0_f32; 3];
+    /// let mut memory = [0.0_f32; Model::training_len(&NET, &SGD, 1)];
+    /// let mut copy = Model::new(&NET, LossKind::BinaryCrossEntropy, SGD, 1, &mut other, &mut memory)?;
+    /// copy.load_parameters(&page)?;
+    /// assert_eq!(copy.parameters(), [0.5, -0.5, 0.0]);
+    /// # Ok::<(), vanillanets::Error>(())
+    /// ```
+    pub fn load_parameters(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        super::export::read(self.layers, bytes, self.params)
+    }
+
     /// The trained network, for [`Network::predict`].
     #[must_use]
     pub fn network(&self) -> Network<'_> {

@@ -17,7 +17,7 @@ use vanillanets::losses::{
 use vanillanets::metrics::{
     Accuracy, ConfusionMatrix, F1Score, Mae, Metric, Precision, R2Score, Recall, Rmse, Targets,
 };
-use vanillanets::model::{Control, FitOptions, Model, Network, Shuffle, Stop};
+use vanillanets::model::{export, Control, FitOptions, Model, Network, Shuffle, Stop};
 use vanillanets::optimizers::{Adam, Optimizer, Sgd};
 use vanillanets::random::{Pcg32, Rng};
 use vanillanets::{math, ActivationBuffer, Error, LossBuffer};
@@ -401,6 +401,45 @@ fn model() -> bool {
     ok
 }
 
+/// The parameter record: written, read back, refused when a byte is off.
+fn record() -> bool {
+    let mut ok = true;
+    let params = bb([0.5_f32; Network::parameter_len(&NET)]);
+    let mut page = [0_u8; export::record_len(&NET) + 8];
+    let len = export::write(bb(&NET), &params, bb(&mut page[..]));
+    ok &= len == Ok(export::record_len(&NET));
+    let mut back = [0.0_f32; Network::parameter_len(&NET)];
+    ok &= export::read(bb(&NET), bb(&page[..]), &mut back).is_ok() && back == params;
+    let flip = bb(40_usize);
+    if let Some(b) = page.get_mut(flip) {
+        *b ^= 1;
+    }
+    ok &= export::check(bb(&NET), bb(&page[..])).is_err();
+    let short = page.get(..bb(20)).unwrap_or(&[]);
+    ok &= export::read(bb(&BAD), bb(short), &mut back).is_err();
+    ok &= export::crc32(bb(b"123456789")) == 0xCBF4_3926;
+    let _ = bb(export::fingerprint(bb(&NET)));
+    let mut memory = [0.0_f32; 64];
+    let sgd = Optimizer::from(Sgd::default());
+    let mut p = params;
+    if let Ok(mut model) = Model::new(
+        &NET,
+        LossKind::MeanSquaredError,
+        sgd,
+        1,
+        &mut p,
+        &mut memory,
+    ) {
+        let mut out = [0_u8; export::record_len(&NET)];
+        ok &= model.export_parameters(bb(&mut out[..])).is_ok();
+        ok &= model.load_parameters(bb(&out[..])).is_ok();
+        ok &= model.load_parameters(bb(&page[..])).is_err();
+    } else {
+        ok = false;
+    }
+    ok
+}
+
 /// Calls everything; true when every checked result is as expected.
 pub fn exercise() -> bool {
     let a = activations();
@@ -410,5 +449,6 @@ pub fn exercise() -> bool {
     let e = layers_and_optimizers();
     let f = metrics();
     let g = model();
-    a & b & c & d & e & f & g
+    let h = record();
+    a & b & c & d & e & f & g & h
 }
