@@ -122,7 +122,7 @@ fn main() {
             c.name == "memcpy"
                 || o.filter
                     .as_deref()
-                    .map_or(true, |f| f.split(',').any(|f| c.name.contains(f)))
+                    .is_none_or(|f| f.split(',').any(|f| c.name.contains(f)))
         })
         .collect();
     // ns[case][size]
