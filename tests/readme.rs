@@ -6,7 +6,8 @@
 //! `<!-- excerpt: PATH NAME -->` and equal, line for line, the region of
 //! `PATH` (under `examples/cortex-m/src/`) between the lines
 //! `// README: begin NAME` and `// README: end NAME`, with the region's
-//! common indentation removed.
+//! common indentation removed. And every such region must be shown, so
+//! that no marker is left behind after a README block goes.
 
 use std::fs;
 use std::path::Path;
@@ -149,6 +150,57 @@ fn readme_firmware_blocks_are_excerpts_of_the_template() {
         .filter_map(|b| check(b).map(|why| format!("README.md block at line {}: {why}", b.line)))
         .collect();
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n\n"));
+}
+
+/// `(path, name)` of every `// README: begin NAME` under `dir`.
+fn marked_regions(dir: &Path, found: &mut Vec<(String, String)>) {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .expect("the template's sources")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            marked_regions(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let source = fs::read_to_string(&path).expect("a template source");
+            let relative = path
+                .strip_prefix(ROOT)
+                .expect("under the repository")
+                .to_string_lossy()
+                .replace('\\', "/");
+            for line in source.lines() {
+                if let Some(name) = line.trim().strip_prefix("// README: begin ") {
+                    found.push((relative.clone(), name.to_owned()));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_marked_region_is_in_the_readme() {
+    let readme = fs::read_to_string(Path::new(ROOT).join("README.md")).expect("README.md");
+    let shown: Vec<(String, String)> = ignore_blocks(&readme)
+        .iter()
+        .filter_map(|b| b.marker.as_deref().and_then(parse_marker))
+        .collect();
+    let mut marked = Vec::new();
+    marked_regions(&Path::new(ROOT).join(SOURCES), &mut marked);
+    assert!(
+        !marked.is_empty(),
+        "no `// README: begin` marker under {SOURCES}"
+    );
+    let unshown: Vec<String> = marked
+        .iter()
+        .filter(|m| !shown.contains(m))
+        .map(|(path, name)| format!("region `{name}` of {path}"))
+        .collect();
+    assert!(
+        unshown.is_empty(),
+        "marked for the README but not shown there (add a block or remove the markers): {}",
+        unshown.join(", ")
+    );
 }
 
 #[test]

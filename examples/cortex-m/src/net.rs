@@ -6,7 +6,6 @@ use vanillanets::layers::{Dense, Layer};
 use vanillanets::model::Network;
 use vanillanets::random::{Pcg32, Rng};
 
-// README: begin net
 /// 2 inputs (a point) → 16 ReLU → 3 Softmax (the probability of each arm).
 pub const NET: [Layer; 4] = [
     Layer::Dense(Dense::new(2, 16)),
@@ -16,7 +15,6 @@ pub const NET: [Layer; 4] = [
 ];
 /// Its weights and biases: (2 + 1) · 16 + (16 + 1) · 3 = 99 floats.
 pub const PARAMETERS: usize = Network::parameter_len(&NET);
-// README: end net
 
 /// The classes: the spiral's arms.
 pub const CLASSES: usize = 3;

@@ -28,11 +28,9 @@ fn main() -> ! {
 }
 
 fn infer(x: &[f32], y: &[usize]) -> Result<bool, Error> {
-    // README: begin infer
     let net = Network::new(&NET, &PARAMS)?; // PARAMS stay in flash
     let mut scratch = [0.0_f32; Network::scratch_len(&NET, ROWS)];
     let mut probabilities = [0.0_f32; ROWS * CLASSES];
-    // README: end infer
     let mut accuracy = Accuracy::new();
     for (i, (x, y)) in x
         .chunks_exact(2 * ROWS)

@@ -59,7 +59,6 @@ fn train(
         MICRO,
         core::mem::size_of_val(x) + core::mem::size_of_val(y) + core::mem::size_of_val(order)
     );
-    // README: begin train
     let mut rng = Pcg32::new(7);
     initialize(
         &NET,
@@ -90,7 +89,6 @@ fn train(
         Control::Continue
     })?;
     let loss = model.evaluate(x, targets, ROWS, &mut [&mut accuracy])?;
-    // README: end train
     let (correct, samples) = (accuracy.correct(), accuracy.samples());
     hprintln!("training accuracy: {correct}/{samples}, loss {loss:.3}");
     if correct * 100 < GOAL * samples {
