@@ -103,4 +103,59 @@ step "run infer (the committed parameters, from flash)"
 run infer
 grep -q '^accuracy on [0-9]* fresh points: ' "$OUT/infer.txt" || die "infer printed no accuracy"
 
+# ---------------------------------------------------------------- stack
+# The stack's high-water mark, without unsafe code in the template: the
+# paint-stack feature makes cortex-m-rt paint the stack with 0xCCCC_CCCC at
+# reset and the program halt where it would exit; QEMU's monitor then saves
+# the RAM and the deepest overwritten word below _stack_start is counted.
+# (Its own target directory: the same binaries' names with other features.)
+step "stack high-water marks (--features paint-stack)"
+PAINT_DIR=$TPL/target/paint-stack
+(cd "$TPL" && "${NICE[@]}" "${CARGO[@]}" build "${BUILD_STD[@]}" --release --locked --bins \
+    --features paint-stack --target-dir "$PAINT_DIR")
+stack_used() {  # stack_used BIN: prints "BIN: stack N B of M B painted"
+    local elf=$PAINT_DIR/$T/release/$1 sock=$OUT/$1.monitor rc=0
+    rm -f "$sock" "$OUT/$1.ram"
+    timeout 120 qemu-system-arm -cpu cortex-m4 -machine mps2-an386 -nographic \
+        -semihosting-config enable=on,target=native -monitor "unix:$sock,server,nowait" \
+        -kernel "$elf" </dev/null >"$OUT/$1.paint.txt" 2>&1 &
+    local pid=$!
+    python3 - "$sock" "$OUT/$1.paint.txt" "$OUT/$1.ram" <<'PY' || rc=$?
+import socket, sys, time
+sock, log, dump = sys.argv[1:]
+for _ in range(1200):  # the program prints "halted (...)" when done
+    time.sleep(0.1)
+    text = open(log, errors="replace").read()
+    if "halted (" in text:
+        break
+else:
+    sys.exit("no 'halted' line: " + text[-500:])
+if "halted (ok)" not in text:
+    sys.exit("the program failed: " + text[-500:])
+s = socket.socket(socket.AF_UNIX)
+s.connect(sock)
+# The monitor runs one command after the other; QEMU closes the socket on quit.
+s.sendall(f'pmemsave 0x20000000 0x400000 "{dump}"\nquit\n'.encode())
+while s.recv(4096):
+    pass
+PY
+    ((rc == 0)) || kill "$pid" 2>/dev/null || true
+    wait "$pid" || true
+    ((rc == 0)) || die "$1: stack measurement failed"
+    local start end
+    start=$(nm "$elf" | awk '$3 == "_stack_start" {print $1}')
+    end=$(nm "$elf" | awk '$3 == "_stack_end" {print $1}')
+    python3 - "$OUT/$1.ram" "$start" "$end" "$1" <<'PY'
+import struct, sys
+dump, start, end, name = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3], 16), sys.argv[4]
+ram = open(dump, "rb").read()
+base = 0x20000000
+words = struct.unpack(f"<{(start - end) // 4}I", ram[end - base:start - base])
+deepest = next(i for i, w in enumerate(words) if w != 0xCCCCCCCC)
+print(f"{name}: stack {start - (end + 4 * deepest)} B of {start - end} B painted")
+PY
+    rm -f "$OUT/$1.ram"
+}
+for b in train infer; do stack_used "$b"; done | tee "$OUT/stack.txt"
+
 step "done in $((SECONDS - T0)) s; outputs in $OUT"

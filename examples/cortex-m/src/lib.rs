@@ -22,7 +22,17 @@ impl fmt::Write for Host {
 
 /// Ends the program: QEMU exits with status 0 (`ok`) or 1. On a board,
 /// where nobody reads an exit status, this would loop or reset instead.
+/// With the `paint-stack` feature it halts, for the stack to be read.
 pub fn exit(ok: bool) -> ! {
+    if cfg!(feature = "paint-stack") {
+        hprintln!(
+            "halted ({}): read the stack",
+            if ok { "ok" } else { "failed" }
+        );
+        loop {
+            cortex_m::asm::wfi();
+        }
+    }
     debug::exit(if ok {
         debug::EXIT_SUCCESS
     } else {
