@@ -58,5 +58,9 @@ fn infer(x: &[f32], y: &[usize]) -> Result<bool, Error> {
     }
     let (correct, samples) = (accuracy.correct(), accuracy.samples());
     hprintln!("accuracy on {samples} fresh points: {correct}/{samples}");
-    Ok(correct * 100 >= GOAL * samples)
+    let reached = correct * 100 >= GOAL * samples;
+    if !reached {
+        hprintln!("below the goal of {GOAL} %");
+    }
+    Ok(reached)
 }
