@@ -1,6 +1,7 @@
 //! What the two binaries share: the network and its data ([`net`]), the
 //! trained parameters ([`params`]), semihosting output and the exit.
 #![no_std]
+#![forbid(unsafe_code)]
 
 pub mod net;
 pub mod params;

@@ -5,6 +5,7 @@
 //! `cargo run --release --bin infer`
 #![no_std]
 #![no_main]
+#![forbid(unsafe_code)]
 
 use cortex_m_rt::entry;
 use cortex_m_semihosting::hprintln;

@@ -6,6 +6,7 @@
 //! `cargo run --release --bin train`
 #![no_std]
 #![no_main]
+#![forbid(unsafe_code)]
 
 use cortex_m_rt::entry;
 use cortex_m_semihosting::hprintln;
