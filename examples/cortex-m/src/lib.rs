@@ -6,6 +6,13 @@
 pub mod net;
 pub mod params;
 
+// Parameters exported for another layer list do not build (the raw `const`
+// form has no header; its fingerprint is checked here instead).
+const _: () = assert!(
+    vanillanets::model::export::fingerprint(&net::NET) == params::FINGERPRINT,
+    "src/params.rs was exported for other layers than net::NET: run train again"
+);
+
 use core::fmt;
 use core::panic::PanicInfo;
 use cortex_m_semihosting::{debug, hprint, hprintln};
@@ -50,7 +57,7 @@ pub fn finish(result: Result<bool, vanillanets::Error>) -> ! {
     match result {
         Ok(success) => exit(success),
         Err(e) => {
-            hprintln!("error: {:?}", e);
+            hprintln!("error {}: {}", e.code(), e);
             exit(false)
         }
     }

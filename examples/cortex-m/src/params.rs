@@ -1,5 +1,9 @@
 //! Written by `cargo run --release --bin train`, which prints this file.
 
+/// The fingerprint of the layers they were trained for: the crate checks
+/// it against `net::NET` at build time (`src/lib.rs`).
+pub const FINGERPRINT: u32 = 0xd2e87dc6;
+
 /// The trained parameters of `net::NET`, in vanillanets' flat layout.
 pub const PARAMS: [f32; 99] = [
     f32::from_bits(0xbfc0c2b5),

@@ -13,6 +13,7 @@ use cortex_m_semihosting::hprintln;
 use vanillanets::layers::{initialize, Distribution, Init};
 use vanillanets::losses::LossKind;
 use vanillanets::metrics::{Accuracy, Targets};
+use vanillanets::model::export::{fingerprint, record_len};
 use vanillanets::model::{Control, FitOptions, Model, Shuffle};
 use vanillanets::optimizers::{Adam, Optimizer};
 use vanillanets::random::Pcg32;
@@ -96,6 +97,14 @@ fn train(
         hprintln!("below the goal of {GOAL} %");
         return Ok(false);
     }
+    // A record for a flash page: fingerprint of NET, the floats, CRC-32.
+    let mut page = [0xFF_u8; record_len(&NET)];
+    let written = model.export_parameters(&mut page)?;
+    model.load_parameters(&page)?; // checks fingerprint and CRC; same bits
+    hprintln!(
+        "record: {written} bytes, layer fingerprint {:08x}",
+        fingerprint(&NET)
+    );
     export(model.parameters());
     Ok(true)
 }
@@ -105,6 +114,10 @@ fn train(
 fn export(params: &[f32]) {
     hprintln!("// begin src/params.rs");
     hprintln!("//! Written by `cargo run --release --bin train`, which prints this file.");
+    hprintln!();
+    hprintln!("/// The fingerprint of the layers they were trained for: the crate checks");
+    hprintln!("/// it against `net::NET` at build time (`src/lib.rs`).");
+    hprintln!("pub const FINGERPRINT: u32 = 0x{:08x};", fingerprint(&NET));
     hprintln!();
     hprintln!("/// The trained parameters of `net::NET`, in vanillanets' flat layout.");
     hprintln!("pub const PARAMS: [f32; {}] = [", params.len());
