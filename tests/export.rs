@@ -239,3 +239,23 @@ proptest! {
         prop_assert_eq!(back, bits);
     }
 }
+
+#[test]
+fn network_from_a_flash_page() {
+    let mut page = [0xFF_u8; 256];
+    let params: Vec<f32> = (0..51).map(|i| (i as f32 - 25.0) / 16.0).collect();
+    write(&WIDE, &params, &mut page).unwrap();
+    let mut ram = [3.0_f32; 51];
+    assert!(matches!(
+        Network::from_record(&DEEP, &page, &mut ram),
+        Err(Error::FingerprintMismatch { .. })
+    ));
+    assert_eq!(ram, [3.0; 51]);
+    let net = Network::from_record(&WIDE, &page, &mut ram).unwrap();
+    let direct = Network::new(&WIDE, &params).unwrap();
+    let (mut s1, mut s2) = ([0.0_f32; 16], [0.0_f32; 16]);
+    let (mut a, mut b) = ([0.0_f32; 3], [0.0_f32; 3]);
+    net.predict(&[0.3, -0.7], 1, &mut s1, &mut a).unwrap();
+    direct.predict(&[0.3, -0.7], 1, &mut s2, &mut b).unwrap();
+    assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
+}

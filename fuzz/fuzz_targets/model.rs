@@ -13,6 +13,8 @@
 //!   arbitrary targets can make them negative), or the last epoch the
 //!   callback saw had a non-finite loss and `fit` said `NonFiniteLoss`.
 //! - `Model::predict` and `Network::predict` give the same bits.
+//! - The parameter record (`model::export`) gives back the same bits, and
+//!   refuses any changed byte or a cut record without writing.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -20,7 +22,7 @@ use vanillanets::activations::{ActivationKind, Cache, Elementwise};
 use vanillanets::layers::{Dense, Layer};
 use vanillanets::losses::LossKind;
 use vanillanets::metrics::{Accuracy, Metric, Targets};
-use vanillanets::model::{Control, FitOptions, Model, Network, Shuffle, Stop};
+use vanillanets::model::{export, Control, FitOptions, Model, Network, Shuffle, Stop};
 use vanillanets::optimizers::{Adam, Optimizer, Sgd};
 use vanillanets::Error;
 use vanillanets_fuzz::Gen;
@@ -350,4 +352,28 @@ fuzz_target!(|data: &[u8]| {
             "Model and Network predict differently"
         );
     }
+
+    // The parameter record: its own bits back; one byte changed, or the
+    // record cut short, is refused and changes nothing (CRC-32 detects
+    // every burst of up to 32 bits; the header fields are checked).
+    let len = export::record_len(&layers);
+    let mut page = vec![0_u8; len];
+    assert_eq!(model.export_parameters(&mut page), Ok(len));
+    let mut back = vec![0.0_f32; model.parameters().len()];
+    export::read(&layers, &page, &mut back).expect("the model's own record");
+    let before = bits(model.parameters());
+    assert_eq!(bits(&back), before, "the record changed a bit");
+    let at = g.u32() as usize % len;
+    page[at] ^= g.byte().max(1);
+    assert!(
+        model.load_parameters(&page).is_err(),
+        "byte {at} of {len} changed and the record was accepted"
+    );
+    let cut = g.u32() as usize % len;
+    assert!(export::check(&layers, &page[..cut]).is_err());
+    assert_eq!(
+        bits(model.parameters()),
+        before,
+        "an error changed the parameters"
+    );
 });

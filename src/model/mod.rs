@@ -235,6 +235,41 @@ impl<'a> Network<'a> {
         })
     }
 
+    /// The network of `layers` with the parameters of the record at the
+    /// start of `bytes` ([`export`]: fingerprint, count and CRC-32 checked),
+    /// copied into `params` (in RAM; a `const` array runs from flash with
+    /// [`Network::new`] instead).
+    ///
+    /// # Errors
+    /// As [`export::read`]: [`Error::FingerprintMismatch`] for a record of
+    /// another layout, [`Error::ChecksumMismatch`] for a corrupted one, ...
+    /// On error `params` is untouched.
+    ///
+    /// ```
+    /// use vanillanets::activations::ActivationKind::Sigmoid;
+    /// use vanillanets::layers::{Dense, Layer};
+    /// use vanillanets::model::{export, Network};
+    ///
+    /// const NET: [Layer; 2] = [Layer::Dense(Dense::new(2, 1)), Layer::Activation(Sigmoid)];
+    /// let mut page = [0xFF_u8; 64]; // a flash page
+    /// export::write(&NET, &[4.0, -4.0, 0.0], &mut page)?;
+    ///
+    /// let mut params = [0.0_f32; Network::parameter_len(&NET)];
+    /// let net = Network::from_record(&NET, &page, &mut params)?;
+    /// let (mut scratch, mut out) = ([0.0_f32; Network::scratch_len(&NET, 1)], [0.0_f32; 1]);
+    /// net.predict(&[1.0, 0.0], 1, &mut scratch, &mut out)?;
+    /// assert!(out[0] > 0.98);
+    /// # Ok::<(), vanillanets::Error>(())
+    /// ```
+    pub fn from_record(
+        layers: &'a [Layer<'a>],
+        bytes: &[u8],
+        params: &'a mut [f32],
+    ) -> Result<Self, Error> {
+        export::read(layers, bytes, params)?;
+        Self::new(layers, params)
+    }
+
     /// The input features per sample.
     #[must_use]
     pub fn inputs(&self) -> usize {

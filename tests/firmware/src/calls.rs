@@ -418,6 +418,8 @@ fn record() -> bool {
     let short = page.get(..bb(20)).unwrap_or(&[]);
     ok &= export::read(bb(&BAD), bb(short), &mut back).is_err();
     ok &= export::crc32(bb(b"123456789")) == 0xCBF4_3926;
+    let mut ram = [0.0_f32; Network::parameter_len(&NET)];
+    ok &= Network::from_record(bb(&NET), bb(&page[..]), &mut ram).is_err();
     let _ = bb(export::fingerprint(bb(&NET)));
     let mut memory = [0.0_f32; 64];
     let sgd = Optimizer::from(Sgd::default());
