@@ -21,6 +21,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=packages.sh
+source "$HERE/packages.sh"
 REPO=$(cd "$HERE/.." && pwd)
 FW=$REPO/tests/firmware
 LIB=$REPO
@@ -68,19 +70,7 @@ pkgs=(qemu-system-arm binutils)
 for t in "${ALL_TARGETS[@]}"; do
     if ! rustup_has "$t"; then pkgs+=(rustc-web cargo-web rust-web-src lld-19); break; fi
 done
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    # Another apt may be running: wait for it instead of failing on the lock.
-    for _ in $(seq 300); do pgrep -x 'apt|apt-get|dpkg' >/dev/null || break; sleep 2; done
-    echo "installing: ${missing[*]}"
-    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-        install -y -qq --no-install-recommends "${missing[@]}"
-fi
+install_missing "${pkgs[@]}"
 for t in "${ALL_TARGETS[@]}"; do
     if rustup_has "$t"; then echo "$t: rustup toolchain"; else echo "$t: /usr/bin/rustc $(/usr/bin/rustc -V | cut -d' ' -f2) + -Zbuild-std=core + ld.lld-19"; fi
 done

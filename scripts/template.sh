@@ -15,6 +15,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=packages.sh
+source "$HERE/packages.sh"
 REPO=$(cd "$HERE/.." && pwd)
 TPL=$REPO/examples/cortex-m
 T=thumbv7em-none-eabihf
@@ -42,19 +44,7 @@ fi
 step "packages"
 pkgs=(qemu-system-arm)
 [ "$RUSTUP" = yes ] || pkgs+=(rustc-web cargo-web rust-web-src lld-19)
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    # Another apt may be running: wait for it instead of failing on the lock.
-    for _ in $(seq 300); do pgrep -x 'apt|apt-get|dpkg' >/dev/null || break; sleep 2; done
-    echo "installing: ${missing[*]}"
-    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-        install -y -qq --no-install-recommends "${missing[@]}"
-fi
+install_missing "${pkgs[@]}"
 
 # The README's two ways: the rustup toolchain if it has the target, else
 # Debian's rustc with -Zbuild-std=core and ld.lld-19.

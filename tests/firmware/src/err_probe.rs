@@ -34,3 +34,25 @@ pub fn exit(ok: bool) -> ! {
     });
     loop {}
 }
+
+/// A probe firmware: its entry point gets the `Error` of [`bad_call`] and
+/// prints it with `$print` (`no error` if there is none, which cannot
+/// happen), then exits; and a panic handler that loops.
+macro_rules! probe {
+    (|$e:ident| $print:expr) => {
+        #[cortex_m_rt::entry]
+        fn main() -> ! {
+            match err_probe::bad_call() {
+                Some($e) => $print,
+                None => err_probe::write(b"no error\n"),
+            }
+            err_probe::exit(true)
+        }
+
+        #[panic_handler]
+        fn panic(_: &core::panic::PanicInfo) -> ! {
+            loop {}
+        }
+    };
+}
+pub(crate) use probe;

@@ -6,28 +6,14 @@
 #[path = "../err_probe.rs"]
 mod err_probe;
 
-use cortex_m_rt::entry;
-
-#[entry]
-fn main() -> ! {
-    match err_probe::bad_call() {
-        Some(e) => {
-            let hex = b"0123456789abcdef";
-            let c = e.code();
-            let line = [
-                b'E',
-                hex[usize::from(c >> 4)],
-                hex[usize::from(c & 0xf)],
-                b'\n',
-            ];
-            err_probe::write(&line);
-        }
-        None => err_probe::write(b"no error\n"),
-    }
-    err_probe::exit(true)
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    loop {}
-}
+err_probe::probe!(|e| {
+    let hex = b"0123456789abcdef";
+    let c = e.code();
+    let line = [
+        b'E',
+        hex[usize::from(c >> 4)],
+        hex[usize::from(c & 0xf)],
+        b'\n',
+    ];
+    err_probe::write(&line);
+});

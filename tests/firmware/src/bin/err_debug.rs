@@ -7,23 +7,9 @@
 mod err_probe;
 
 use core::fmt::Write;
-use cortex_m_rt::entry;
-use cortex_m_semihosting::hio;
 
-#[entry]
-fn main() -> ! {
-    match err_probe::bad_call() {
-        Some(e) => {
-            if let Ok(mut out) = hio::hstdout() {
-                let _ = writeln!(out, "{e:?}");
-            }
-        }
-        None => err_probe::write(b"no error\n"),
+err_probe::probe!(|e| {
+    if let Ok(mut out) = cortex_m_semihosting::hio::hstdout() {
+        let _ = writeln!(out, "{e:?}");
     }
-    err_probe::exit(true)
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    loop {}
-}
+});
