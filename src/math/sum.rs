@@ -446,43 +446,11 @@ impl Stream {
 mod tests {
     use super::*;
 
-    /// NumPy's algorithm written independently, by index and recursion on
-    /// ranges, as in `numpy/_core/src/umath/loops_utils.h.src`.
-    fn reference(a: &[f32]) -> f32 {
-        let n = a.len();
-        if n < 8 {
-            let mut res = 0.0_f32;
-            for &v in a {
-                res += v;
-            }
-            res
-        } else if n <= 128 {
-            let mut r = [0.0_f32; 8];
-            r.copy_from_slice(&a[..8]);
-            let mut i = 8;
-            while i < n - n % 8 {
-                for j in 0..8 {
-                    r[j] += a[i + j];
-                }
-                i += 8;
-            }
-            let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-            while i < n {
-                res += a[i];
-                i += 1;
-            }
-            res
-        } else {
-            let mut n2 = n / 2;
-            n2 -= n2 % 8;
-            reference(&a[..n2]) + reference(&a[n2..])
-        }
-    }
-
-    /// `np.sum`: the reduction starts from `0.0`.
-    fn np_sum(a: &[f32]) -> f32 {
-        0.0 + reference(a)
-    }
+    // The NumPy-sum oracle of the shared test support (`tests/support`):
+    // NumPy's `pairwise_sum` written independently of this module, by index
+    // and recursion on ranges, as in `numpy/_core/src/umath/loops_utils.h.src`,
+    // plus `np.sum`'s reduction from `0.0`.
+    use vanillanets_test::numpy::np_sum;
 
     #[test]
     fn same_tree_as_the_reference_at_every_size() {
