@@ -35,6 +35,8 @@
 //!
 //! `u = 2⁻²⁴` is the unit roundoff of `f32`.
 
+use vanillanets_test::parity;
+
 /// Headroom for the second-order terms (`O(u²)`) that first-order bounds drop.
 const SLACK: f64 = 1.0 + 1e-5;
 
@@ -63,32 +65,21 @@ struct Case {
 
 fn parse(file: &'static str, text: &str) -> Vec<Case> {
     let mut cases: Vec<Case> = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let at = index + 1;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut words = line.split_ascii_whitespace();
-        let key = words.next().unwrap_or_default();
+    for (at, words) in parity::records(text) {
+        let (key, rest) = (words[0], &words[1..]);
         if key == "case" {
-            let w: Vec<&str> = words.collect();
             assert_eq!(
-                w.len(),
+                rest.len(),
                 4,
                 "{file}:{at}: want `case <op> <name> <rows> <cols>`"
             );
-            let number = |s: &str| -> usize {
-                s.parse()
-                    .unwrap_or_else(|_| panic!("{file}:{at}: bad number {s:?}"))
-            };
             cases.push(Case {
                 file,
                 line: at,
-                op: w[0].to_string(),
-                name: w[1].to_string(),
-                rows: number(w[2]),
-                cols: number(w[3]),
+                op: rest[0].to_string(),
+                name: rest[1].to_string(),
+                rows: parity::decimal(rest[2]),
+                cols: parity::decimal(rest[3]),
                 fields: Vec::new(),
             });
             continue;
@@ -96,31 +87,12 @@ fn parse(file: &'static str, text: &str) -> Vec<Case> {
         let case = cases
             .last_mut()
             .unwrap_or_else(|| panic!("{file}:{at}: field {key:?} before the first case"));
-        let hex = |w: &str, digits: usize| -> u64 {
-            assert_eq!(
-                w.len(),
-                digits,
-                "{file}:{at}: {key}: {w:?} is not {digits} hex digits"
-            );
-            u64::from_str_radix(w, 16).unwrap_or_else(|_| panic!("{file}:{at}: bad hex {w:?}"))
-        };
         let values = if key == "labels" {
-            Values::Labels(
-                words
-                    .map(|w| {
-                        w.parse()
-                            .unwrap_or_else(|_| panic!("{file}:{at}: bad label {w:?}"))
-                    })
-                    .collect(),
-            )
+            Values::Labels(rest.iter().map(|w| parity::decimal(w)).collect())
         } else if key.ends_with("64") {
-            Values::F64(words.map(|w| f64::from_bits(hex(w, 16))).collect())
+            Values::F64(rest.iter().map(|w| parity::f64_hex(w)).collect())
         } else {
-            Values::F32(
-                words
-                    .map(|w| f32::from_bits(u32::try_from(hex(w, 8)).unwrap_or(0)))
-                    .collect(),
-            )
+            Values::F32(rest.iter().map(|w| parity::f32_hex(w)).collect())
         };
         assert!(
             case.fields.iter().all(|(k, _)| k != key),

@@ -11,6 +11,8 @@
 //! - [`numpy`]: what NumPy (and so the original library) does where the
 //!   crate must match it: `np.argmax`, the Softmax NaN rule, an `f64`
 //!   softmax;
+//! - [`parity`]: the reader of the committed parity files
+//!   (`tests/data/parity/`): their folders, records and hex words;
 //! - [`kind_bits!`]: an `ActivationKind` as comparable bits.
 //!
 //! It never depends on `vanillanets` (a dev-dependency cycle would build a
@@ -23,6 +25,7 @@
 pub mod bits;
 pub mod bounds;
 pub mod numpy;
+pub mod parity;
 pub mod ulp;
 
 pub use bounds::Bounds;
