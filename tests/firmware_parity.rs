@@ -47,7 +47,7 @@ fn suite_edge_values_are_the_spec_values() {
         .iter()
         .map(|&w| match w {
             "nan" => f32::NAN,
-            w => f32::from_bits(u32::from_str_radix(w, 16).unwrap()),
+            w => vanillanets_test::parity::f32_hex(w),
         })
         .collect();
     for (got, want) in softmax

@@ -108,7 +108,7 @@ fn training_reaches_the_accuracy_goals() {
         let loss = |epoch: usize| {
             let prefix = format!("{name} epoch {epoch:3} loss: ");
             let line = lines.iter().find(|l| l.starts_with(&prefix)).unwrap();
-            f32::from_bits(u32::from_str_radix(&line[prefix.len()..], 16).unwrap())
+            vanillanets_test::parity::f32_hex(&line[prefix.len()..])
         };
         let (first, last) = (
             loss(1),

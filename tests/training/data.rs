@@ -1,13 +1,14 @@
-//! A dependency-free reader for the training parity files
-//! (`tests/data/parity/training/*.txt`, format in that folder's README.md).
+//! The reader of the training parity files
+//! (`tests/data/parity/training/*.txt`, format in that folder's README.md),
+//! on the shared parity reader of the support crate (`vanillanets_test::parity`).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use vanillanets::activations::{ActivationKind, LeakyReLU};
 use vanillanets::layers::{Dense, Layer};
 use vanillanets::losses::{BackwardPath, LossKind};
 use vanillanets::optimizers::{Adam, Optimizer, Sgd};
+use vanillanets_test::parity;
 
 /// One array line: `<name> <rows> <cols> <values...>`.
 #[derive(Clone, Debug)]
@@ -54,16 +55,12 @@ impl Hyper {
 
     /// The f64 value of `key` (16 hex digits).
     pub fn f64(&self, key: &str) -> f64 {
-        let v = self.get(key);
-        assert_eq!(v.len(), 16, "{key}={v}");
-        f64::from_bits(u64::from_str_radix(v, 16).unwrap())
+        parity::f64_hex(self.get(key))
     }
 
     /// The f32 value of `key` (8 hex digits).
     pub fn f32(&self, key: &str) -> f32 {
-        let v = self.get(key);
-        assert_eq!(v.len(), 8, "{key}={v}");
-        f32::from_bits(u32::from_str_radix(v, 16).unwrap())
+        parity::f32_hex(self.get(key))
     }
 }
 
@@ -256,30 +253,16 @@ fn parse_hyper(tokens: &[&str]) -> Hyper {
 }
 
 fn parse_array(name: &str, tokens: &[&str]) -> Array {
-    let rows: usize = tokens[0].parse().expect("rows");
-    let cols: usize = tokens[1].parse().expect("cols");
+    let rows = parity::decimal(tokens[0]);
+    let cols = parity::decimal(tokens[1]);
     let raw = &tokens[2..];
     assert_eq!(raw.len(), rows * cols, "array {name}: {rows} x {cols}");
     let values = if name == "labels" {
-        Values::Int(raw.iter().map(|v| v.parse().expect("label")).collect())
+        Values::Int(raw.iter().map(|v| parity::decimal(v)).collect())
     } else if name.ends_with("_f64") {
-        Values::F64(
-            raw.iter()
-                .map(|v| {
-                    assert_eq!(v.len(), 16, "{name}: {v}");
-                    f64::from_bits(u64::from_str_radix(v, 16).unwrap())
-                })
-                .collect(),
-        )
+        Values::F64(raw.iter().map(|v| parity::f64_hex(v)).collect())
     } else {
-        Values::F32(
-            raw.iter()
-                .map(|v| {
-                    assert_eq!(v.len(), 8, "{name}: {v}");
-                    f32::from_bits(u32::from_str_radix(v, 16).unwrap())
-                })
-                .collect(),
-        )
+        Values::F32(raw.iter().map(|v| parity::f32_hex(v)).collect())
     };
     Array { rows, cols, values }
 }
@@ -304,11 +287,7 @@ pub fn parse(text: &str) -> Case {
         "float64_leak",
         "metric",
     ];
-    for line in text.lines() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let tokens: Vec<&str> = line.split(' ').collect();
+    for (_, tokens) in parity::records(text) {
         let (key, rest) = (tokens[0], &tokens[1..]);
         if HEADERS.contains(&key) {
             assert!(header.insert(key, rest.to_vec()).is_none(), "{key} twice");
@@ -367,23 +346,12 @@ pub fn parse(text: &str) -> Case {
     }
 }
 
-/// The folder of the case files.
-pub fn folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/parity/training")
-}
-
 /// Every case, sorted by name.
 pub fn cases() -> Vec<Case> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder())
-        .expect("the training parity folder")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    paths
+    parity::txt_files(&parity::folder("training"))
         .iter()
         .map(|p| {
-            let case = parse(&std::fs::read_to_string(p).expect("a case file"));
+            let case = parse(&parity::read(p));
             assert_eq!(
                 Some(case.name.as_str()),
                 p.file_stem().and_then(|s| s.to_str()),
