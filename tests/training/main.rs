@@ -3,10 +3,11 @@
 //!
 //! | module | what it checks |
 //! |---|---|
-//! | `data` | the reader of `tests/data/parity/training/*.txt` (no dependencies) |
+//! | `data` | the reader of `tests/data/parity/training/*.txt` (on the shared parity reader of `tests/support`) |
 //! | `parity` | every recorded run: epoch losses, learning rates, path, metric, final parameters, predictions |
-//! | `behaviour` | micro-batches, mini-batches and shuffling, export and reload, NaN, early stopping |
-//! | `errors` | every error of the new API, exactly, and that nothing changed |
+//! | `behaviour` | micro-batches, mini-batches and shuffling, inference, export and reload, NaN, early stopping, metrics |
+//! | `errors` | every error of the training API, exactly, and that nothing changed, one module per API |
+//! | `fixtures` | what `behaviour` and `errors` share: a model's setup on the test's own buffers, fit helpers, bits |
 
 mod data;
 
@@ -15,3 +16,5 @@ mod parity;
 mod behaviour;
 
 mod errors;
+
+mod fixtures;

@@ -1,0 +1,245 @@
+//! When training stops: non-finite losses (before the step that would use
+//! them), an overflowing epoch mean (not a stop), the callback's
+//! `Control::Stop`; and the metrics the callback sees every epoch.
+
+use vanillanets::activations::ActivationKind;
+use vanillanets::layers::{Dense, Layer};
+use vanillanets::losses::LossKind;
+use vanillanets::metrics::{Accuracy, Metric, Targets};
+use vanillanets::model::{Control, Epoch, Fit, FitOptions, Stop};
+use vanillanets::optimizers::{Optimizer, Sgd};
+
+use super::{
+    adam, classes_of, params_for, sgd_momentum, train, values, CCE, CLASSIFIER, MSE, REGRESSOR,
+};
+use crate::fixtures::{batches, bits, fit_losses, setup};
+
+/// NaN inputs: the first micro-batch's loss is NaN, its step does not run,
+/// the callback sees it, and `fit` returns `Ok` with `NonFiniteLoss`.
+#[test]
+fn nan_inputs_stop_before_any_update() {
+    let rows = 6;
+    let mut x = values(rows * 3, 19, 1.0);
+    x[7] = f32::NAN;
+    let classes = classes_of(&values(rows * 3, 19, 1.0), rows);
+    let opt = adam();
+    let p0 = params_for(&CLASSIFIER, 20);
+    let s = setup(&CLASSIFIER, CCE, opt, rows);
+    let (mut params, mut memory) = (p0.clone(), s.memory());
+    let mut model = s.model(&mut params, &mut memory);
+    let mut seen: Vec<(usize, f32, f64)> = vec![];
+    let fit = model
+        .fit(
+            &x,
+            Targets::Classes(&classes),
+            rows,
+            FitOptions::epochs(5),
+            &mut [],
+            |e: &Epoch<'_, '_>| {
+                seen.push((e.epoch, e.loss, e.learning_rate));
+                Control::Continue
+            },
+        )
+        .unwrap();
+    assert_eq!(fit.stop, Stop::NonFiniteLoss);
+    assert_eq!(fit.epochs, 0);
+    assert!(fit.loss.is_nan());
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].0, 1);
+    assert!(seen[0].1.is_nan());
+    assert_eq!(seen[0].2, opt.learning_rate(0));
+    assert_eq!(bits(model.parameters()), bits(&p0));
+    assert_eq!(model.steps(), 0);
+}
+
+/// A NaN in the last mini-batch: the steps before it ran, its own did not.
+#[test]
+fn nan_in_a_later_batch_keeps_the_earlier_steps() {
+    let rows = 10;
+    let clean = values(rows * 3, 21, 1.0);
+    let y = values(rows * 2, 22, 0.8);
+    let mut x = clean.clone();
+    x[9 * 3 + 1] = f32::NAN; // row 9: the third batch of 4
+    let p0 = params_for(&REGRESSOR, 23);
+    let s = setup(&REGRESSOR, MSE, sgd_momentum(), 2);
+    let (mut params, mut memory) = (p0.clone(), s.memory());
+    let mut model = s.model(&mut params, &mut memory);
+    let t = Targets::Values(&y);
+    let (fit, calls) = fit_losses(&mut model, &x, t, rows, batches(3, 4), &mut []);
+    assert_eq!(
+        (fit.stop, fit.epochs, calls.len()),
+        (Stop::NonFiniteLoss, 0, 1)
+    );
+    assert!(fit.loss.is_nan());
+    assert_eq!(model.steps(), 2);
+    // The two steps on the first eight rows, and nothing else.
+    let eight = train(
+        s,
+        &p0,
+        &clean[..24],
+        Targets::Values(&y[..16]),
+        8,
+        batches(1, 4),
+    );
+    assert_eq!(bits(model.parameters()), bits(&eight.params));
+}
+
+/// A loss that overflows after some epochs (SGD with a huge learning rate
+/// on MSE): the parameters are those after the last finite step.
+#[test]
+fn diverging_training_stops_at_the_first_infinite_loss() {
+    let rows = 8;
+    let x = values(rows * 3, 24, 2.0);
+    let y = values(rows * 2, 25, 1.0);
+    const LINEAR: [Layer<'static>; 2] = [
+        Layer::Dense(Dense::new(3, 2)),
+        Layer::Activation(ActivationKind::Linear),
+    ];
+    let opt: Optimizer = Sgd::new(5.0, 0.0, 0.0).unwrap().into();
+    let p0 = params_for(&LINEAR, 26);
+    let s = setup(&LINEAR, MSE, opt, rows);
+    let (mut params, mut memory) = (p0.clone(), s.memory());
+    let mut model = s.model(&mut params, &mut memory);
+    let t = Targets::Values(&y);
+    let (fit, losses) = fit_losses(&mut model, &x, t, rows, FitOptions::epochs(10_000), &mut []);
+    assert_eq!(fit.stop, Stop::NonFiniteLoss);
+    let k = fit.epochs;
+    assert!(k > 2 && k < 10_000, "{k}");
+    assert_eq!(losses.len(), k + 1);
+    assert!(losses[..k].iter().all(|l| l.is_finite()));
+    assert!(!losses[k].is_finite());
+    assert_eq!(model.steps(), k as u64);
+    let finite = train(s, &p0, &x, t, rows, FitOptions::epochs(k));
+    assert_eq!(bits(model.parameters()), bits(&finite.params));
+    assert_eq!(bits(&losses[..k]), bits(&finite.losses));
+}
+
+/// Finite sample losses whose sum passes `f32::MAX`: the epoch's mean is
+/// +inf, as `np.mean` gives in float32, every step runs and training goes
+/// on (VanillaNets prints `loss: inf` and continues).
+#[test]
+fn an_overflowing_epoch_mean_does_not_stop_training() {
+    const LINEAR: [Layer<'static>; 2] = [
+        Layer::Dense(Dense::new(1, 1)),
+        Layer::Activation(ActivationKind::Linear),
+    ];
+    let x = [1.0_f32, 1.0];
+    let y = [1.5e19_f32, 1.5e19];
+    // Each sample's MSE is 1.5e19² = 2.25e38 < f32::MAX; the sum is 4.5e38.
+    let sample = 1.5e19_f64 * 1.5e19;
+    assert!(sample < f64::from(f32::MAX) && 2.0 * sample > f64::from(f32::MAX));
+    let opt: Optimizer = Sgd::new(1e-30, 0.0, 0.0).unwrap().into();
+    let s = setup(&LINEAR, MSE, opt, 2);
+    let (mut params, mut memory) = ([0.0_f32; 2], s.memory());
+    let mut model = s.model(&mut params, &mut memory);
+    let t = Targets::Values(&y);
+    let (fit, losses) = fit_losses(&mut model, &x, t, 2, FitOptions::epochs(3), &mut []);
+    assert_eq!((fit.stop, fit.epochs), (Stop::Finished, 3));
+    assert_eq!(losses, [f32::INFINITY; 3]);
+    assert_eq!(model.steps(), 3);
+    // db = -2·(1.5e19 + 1.5e19) / 2 = -3e19 per step, times 1e-30.
+    assert!(model.parameters()[1] > 0.0);
+}
+
+/// `Control::Stop` ends `fit` after that epoch; zero epochs do nothing.
+#[test]
+fn callback_stop_ends_after_that_epoch() {
+    let rows = 9;
+    let x = values(rows * 3, 27, 1.0);
+    let classes = classes_of(&x, rows);
+    let p0 = params_for(&CLASSIFIER, 28);
+    let s = setup(&CLASSIFIER, CCE, adam(), rows);
+    let (mut params, mut memory) = (p0.clone(), s.memory());
+    let mut model = s.model(&mut params, &mut memory);
+    let t = Targets::Classes(&classes);
+    let none = model
+        .fit(&x, t, rows, FitOptions::epochs(0), &mut [], |_| {
+            panic!("no epoch ran")
+        })
+        .unwrap();
+    assert_eq!((none.epochs, none.stop), (0, Stop::Finished));
+    assert!(none.loss.is_nan());
+    assert_eq!(bits(model.parameters()), bits(&p0));
+
+    let mut calls = vec![];
+    let fit = model
+        .fit(&x, t, rows, FitOptions::epochs(50), &mut [], |e| {
+            calls.push(e.loss);
+            if e.epoch == 3 {
+                Control::Stop
+            } else {
+                Control::Continue
+            }
+        })
+        .unwrap();
+    assert_eq!(calls.len(), 3);
+    assert_eq!(
+        fit,
+        Fit {
+            epochs: 3,
+            loss: calls[2],
+            stop: Stop::Callback
+        }
+    );
+    assert_eq!(model.steps(), 3);
+    let three = train(s, &p0, &x, t, rows, FitOptions::epochs(3));
+    assert_eq!(bits(model.parameters()), bits(&three.params));
+    assert_eq!(bits(&calls), bits(&three.losses));
+    assert_eq!(three.fit.stop, Stop::Finished);
+}
+
+/// The metrics `fit` reports: reset every epoch, fed the same outputs as
+/// the loss; Accuracy on a BCE model with two outputs reads the targets by
+/// argmax, as the original's `_to_labels` does.
+#[test]
+fn metrics_are_per_epoch() {
+    let rows = 8;
+    let x = values(rows * 3, 29, 1.0);
+    // Two sigmoid outputs, targets one-hot-like rows.
+    const BCE2: [Layer<'static>; 2] = [
+        Layer::Dense(Dense::new(3, 2)),
+        Layer::Activation(ActivationKind::Sigmoid),
+    ];
+    let y: Vec<f32> = (0..rows)
+        .flat_map(|r| {
+            if x[3 * r] > 0.0 {
+                [1.0, 0.0]
+            } else {
+                [0.0, 1.0]
+            }
+        })
+        .collect();
+    let opt: Optimizer = Sgd::new(0.5, 0.0, 0.0).unwrap().into();
+    let s = setup(&BCE2, LossKind::BinaryCrossEntropy, opt, 3);
+    let (mut params, mut memory) = (params_for(&BCE2, 30), s.memory());
+    let mut model = s.model(&mut params, &mut memory);
+    let mut accuracy = Accuracy::new();
+    let mut values_seen = vec![];
+    let mut outputs = vec![0.0_f32; rows * 2];
+    for _ in 0..3 {
+        model.predict(&x, rows, &mut outputs).unwrap();
+        let hits = outputs
+            .chunks(2)
+            .zip(y.chunks(2))
+            .filter(|(o, t)| (o[1] > o[0]) == (t[1] > t[0]))
+            .count();
+        model
+            .fit(
+                &x,
+                Targets::Values(&y),
+                rows,
+                FitOptions::epochs(1),
+                &mut [&mut accuracy],
+                |e| {
+                    values_seen.push(e.metrics[0].result());
+                    Control::Continue
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            values_seen.last().copied().flatten(),
+            Some(hits as f64 / rows as f64)
+        );
+    }
+    assert_eq!(accuracy.name(), "accuracy");
+}

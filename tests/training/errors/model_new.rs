@@ -1,0 +1,118 @@
+//! `Model::new`: every refusal leaves the caller's slices as they were;
+//! `Model::training_len` is the documented size, and exactly enough.
+
+use vanillanets::activations::ActivationKind;
+use vanillanets::layers::{Dense, Layer};
+use vanillanets::losses::LossKind;
+use vanillanets::model::Model;
+use vanillanets::optimizers::{Optimizer, Sgd};
+use vanillanets::Error;
+
+use super::{adam, initial, mismatch, sentinel, untouched, NET, P, ROWS};
+
+/// `Model::new` fails with `expected`, and `params` and `memory` keep
+/// their sentinel contents.
+fn assert_new_fails(
+    layers: &[Layer<'_>],
+    (params_len, memory_len, micro): (usize, usize, usize),
+    expected: Error,
+) {
+    let mut params = vec![sentinel(); params_len];
+    let mut memory = vec![sentinel(); memory_len];
+    let result = Model::new(
+        layers,
+        LossKind::CategoricalCrossEntropy,
+        adam(),
+        micro,
+        &mut params,
+        &mut memory,
+    );
+    assert_eq!(result.err(), Some(expected), "{layers:?}");
+    assert!(untouched(&params) && untouched(&memory));
+}
+
+#[test]
+fn model_new_refuses_bad_layers() {
+    let enough = Model::training_len(&NET, &adam(), ROWS);
+    // A Dense layer that does not take the width the one before gives.
+    let mismatched = [
+        Layer::Dense(Dense::new(2, 4)),
+        Layer::Activation(ActivationKind::ReLU),
+        Layer::Dense(Dense::new(5, 3)),
+    ];
+    let layer_mismatch = Error::LayerMismatch {
+        layer: 2,
+        expected: 4,
+        actual: 5,
+    };
+    assert_new_fails(&mismatched, (100, enough, ROWS), layer_mismatch);
+    // No Dense layer at all, or no layer.
+    let relu = [Layer::Activation(ActivationKind::ReLU)];
+    assert_new_fails(&relu, (0, enough, ROWS), Error::NoDenseLayer);
+    assert_new_fails(&[], (0, enough, ROWS), Error::NoDenseLayer);
+    // A Dense layer with no inputs or no outputs.
+    let no_inputs = [Layer::Dense(Dense::new(0, 3))];
+    let empty = Error::EmptyShape { rows: 0, cols: 3 };
+    assert_new_fails(&no_inputs, (3, enough, ROWS), empty);
+    let no_outputs = [
+        Layer::Dense(Dense::new(2, 4)),
+        Layer::Dense(Dense::new(4, 0)),
+    ];
+    let empty = Error::EmptyShape { rows: 4, cols: 0 };
+    assert_new_fails(&no_outputs, (12, enough, ROWS), empty);
+    // Sizes that overflow.
+    let huge = [Layer::Dense(Dense::new(usize::MAX, 2))];
+    let overflow = Error::ShapeOverflow {
+        rows: usize::MAX,
+        cols: 2,
+    };
+    assert_new_fails(&huge, (0, enough, ROWS), overflow);
+}
+
+#[test]
+fn model_new_refuses_bad_buffers_and_micro_batch() {
+    let enough = Model::training_len(&NET, &adam(), ROWS);
+    // The parameter slice's length.
+    for len in [P - 1, P + 1, 0] {
+        assert_new_fails(&NET, (len, enough, ROWS), mismatch("params", P, len));
+    }
+    // Too little training memory.
+    for given in [enough - 1, 0] {
+        let small = Error::ArenaTooSmall {
+            needed: enough,
+            given,
+        };
+        assert_new_fails(&NET, (P, given, ROWS), small);
+    }
+    // A zero micro-batch.
+    let zero = Error::InvalidHyperparameter {
+        name: "micro_batch",
+    };
+    assert_new_fails(&NET, (P, enough, 0), zero);
+}
+
+#[test]
+fn training_len_is_the_documented_size_and_enough() {
+    let enough = Model::training_len(&NET, &adam(), ROWS);
+    // The sizes: 27 gradients + 54 Adam moments + 6 × (2 inputs + 3
+    // targets + the two Dense outputs 4 + 3, the activations in place on
+    // them + 2 gradient buffers of the widest layer, 4).
+    assert_eq!(P, 27);
+    assert_eq!(enough, 27 + 54 + ROWS * (2 + 3 + 4 + 3 + 2 * 4));
+    let sgd: Optimizer = Sgd::new(0.1, 0.0, 0.0).unwrap().into();
+    let momentum: Optimizer = Sgd::new(0.1, 0.0, 0.5).unwrap().into();
+    assert_eq!(Model::training_len(&NET, &sgd, 1), 27 + 20);
+    assert_eq!(Model::training_len(&NET, &momentum, 1), 27 + 27 + 20);
+    // Exactly `training_len` is enough.
+    let mut params = initial();
+    let mut memory = vec![0.0; enough];
+    assert!(Model::new(
+        &NET,
+        LossKind::CategoricalCrossEntropy,
+        adam(),
+        ROWS,
+        &mut params,
+        &mut memory
+    )
+    .is_ok());
+}
