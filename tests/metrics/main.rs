@@ -44,6 +44,12 @@ enum Truth {
     Ints(Vec<usize>),
 }
 
+impl Default for Truth {
+    fn default() -> Self {
+        Truth::Flat(Vec::new())
+    }
+}
+
 /// One `result` line.
 #[derive(Debug, Clone)]
 enum Expected {
@@ -53,7 +59,7 @@ enum Expected {
     Raises(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Case {
     name: String,
     classification: bool,
@@ -162,19 +168,7 @@ fn expected(path: &Path, words: &[&str]) -> Expected {
 
 fn parse_case(path: &Path) -> Case {
     let text = parity::read(path);
-    let mut case = Case {
-        name: String::new(),
-        classification: false,
-        pred: Vec::new(),
-        rows: 0,
-        cols: 0,
-        truth: Truth::Flat(Vec::new()),
-        pred_labels: Vec::new(),
-        true_labels: Vec::new(),
-        classes: Vec::new(),
-        rule: None,
-        results: Vec::new(),
-    };
+    let mut case = Case::default();
     let (mut have_pred, mut have_truth) = (false, false);
     let f32s = |words: &[&str]| -> Vec<f32> { array(words).2.into_iter().map(f32_hex).collect() };
     for (_, words) in parity::records(&text) {

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use vanillanets::metrics::Targets;
 
-use crate::{feed, feed_regression, m_of, Case, Truth, CAP, U, U64};
+use crate::{feed, feed_regression, m_of, Case, CAP, U, U64};
 
 /// Row boundaries from chunk sizes (0 allowed: empty chunks), ending at
 /// `rows`.
@@ -67,12 +67,7 @@ proptest! {
             pred: p,
             rows,
             cols,
-            truth: Truth::Flat(Vec::new()),
-            pred_labels: Vec::new(),
-            true_labels: Vec::new(),
-            classes: Vec::new(),
-            rule: None,
-            results: Vec::new(),
+            ..Case::default()
         };
         for targets in all_targets {
             let whole = feed(&case, targets, &[0, rows], CAP);

@@ -35,7 +35,7 @@
 //!
 //! `u = 2⁻²⁴` is the unit roundoff of `f32`.
 
-use vanillanets_test::parity;
+use vanillanets_test::parity::{self, Values};
 
 /// Headroom for the second-order terms (`O(u²)`) that first-order bounds drop.
 const SLACK: f64 = 1.0 + 1e-5;
@@ -43,14 +43,6 @@ const SLACK: f64 = 1.0 + 1e-5;
 // ---------------------------------------------------------------------------
 // The data files
 // ---------------------------------------------------------------------------
-
-/// One field's values: f32 bits (8 hex digits), f64 bits (16 hex digits, for
-/// fields whose name ends in `64`) or class indices (`labels`, decimal).
-enum Values {
-    F32(Vec<f32>),
-    F64(Vec<f64>),
-    Labels(Vec<usize>),
-}
 
 /// One `case <op> <name> <rows> <cols>` block.
 struct Case {
@@ -87,13 +79,9 @@ fn parse(file: &'static str, text: &str) -> Vec<Case> {
         let case = cases
             .last_mut()
             .unwrap_or_else(|| panic!("{file}:{at}: field {key:?} before the first case"));
-        let values = if key == "labels" {
-            Values::Labels(rest.iter().map(|w| parity::decimal(w)).collect())
-        } else if key.ends_with("64") {
-            Values::F64(rest.iter().map(|w| parity::f64_hex(w)).collect())
-        } else {
-            Values::F32(rest.iter().map(|w| parity::f32_hex(w)).collect())
-        };
+        // f32 bits, f64 bits for fields whose name ends in `64`, or class
+        // indices (`labels`).
+        let values = parity::values(key, "64", rest);
         assert!(
             case.fields.iter().all(|(k, _)| k != key),
             "{file}:{at}: field {key:?} twice in one case"

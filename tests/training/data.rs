@@ -8,7 +8,7 @@ use vanillanets::activations::{ActivationKind, LeakyReLU};
 use vanillanets::layers::{Dense, Layer};
 use vanillanets::losses::{BackwardPath, LossKind};
 use vanillanets::optimizers::{Adam, Optimizer, Sgd};
-use vanillanets_test::parity;
+use vanillanets_test::parity::{self, Values};
 
 /// One array line: `<name> <rows> <cols> <values...>`.
 #[derive(Clone, Debug)]
@@ -16,17 +16,6 @@ pub struct Array {
     pub rows: usize,
     pub cols: usize,
     pub values: Values,
-}
-
-/// The values of an array, decoded by the name's rule.
-#[derive(Clone, Debug)]
-pub enum Values {
-    /// 8 hex digits per value.
-    F32(Vec<f32>),
-    /// 16 hex digits per value (names ending in `_f64`).
-    F64(Vec<f64>),
-    /// Decimal integers (`labels`).
-    Int(Vec<usize>),
 }
 
 /// One token of the `net` line after the input width.
@@ -114,7 +103,7 @@ impl Case {
     /// The class indices of `labels`.
     pub fn labels(&self) -> &[usize] {
         match &self.array("labels").values {
-            Values::Int(v) => v,
+            Values::Labels(v) => v,
             other => panic!("{}: labels are not integers: {other:?}", self.name),
         }
     }
@@ -257,13 +246,8 @@ fn parse_array(name: &str, tokens: &[&str]) -> Array {
     let cols = parity::decimal(tokens[1]);
     let raw = &tokens[2..];
     assert_eq!(raw.len(), rows * cols, "array {name}: {rows} x {cols}");
-    let values = if name == "labels" {
-        Values::Int(raw.iter().map(|v| parity::decimal(v)).collect())
-    } else if name.ends_with("_f64") {
-        Values::F64(raw.iter().map(|v| parity::f64_hex(v)).collect())
-    } else {
-        Values::F32(raw.iter().map(|v| parity::f32_hex(v)).collect())
-    };
+    // f64 bits for names ending in `_f64`.
+    let values = parity::values(name, "_f64", raw);
     Array { rows, cols, values }
 }
 

@@ -4,7 +4,7 @@
 
 use vanillanets::layers::Layer;
 use vanillanets::losses::LossKind;
-use vanillanets::metrics::{Metric, Targets};
+use vanillanets::metrics::Targets;
 use vanillanets::model::{Control, Fit, FitOptions, Model};
 use vanillanets::optimizers::Optimizer;
 
@@ -42,6 +42,16 @@ impl Setup {
         vec![0.0; Model::training_len(self.layers, &self.optimizer, self.micro)]
     }
 
+    /// `params` and zeroed training memory, to build the model on.
+    pub fn owned(self, params: Vec<f32>) -> Owned {
+        let memory = self.memory();
+        Owned {
+            setup: self,
+            params,
+            memory,
+        }
+    }
+
     /// The model on `params` and `memory` (which must be valid).
     pub fn model<'a>(&self, params: &'a mut [f32], memory: &'a mut [f32]) -> Model<'a> {
         Model::new(
@@ -56,6 +66,20 @@ impl Setup {
     }
 }
 
+/// A model's buffers, owned by the test.
+pub struct Owned {
+    setup: Setup,
+    pub params: Vec<f32>,
+    pub memory: Vec<f32>,
+}
+
+impl Owned {
+    /// The model on these buffers.
+    pub fn model(&mut self) -> Model<'_> {
+        self.setup.model(&mut self.params, &mut self.memory)
+    }
+}
+
 /// `epochs` epochs in mini-batches of `size` rows, in order.
 pub fn batches(epochs: usize, size: usize) -> FitOptions<'static> {
     FitOptions {
@@ -65,18 +89,17 @@ pub fn batches(epochs: usize, size: usize) -> FitOptions<'static> {
     }
 }
 
-/// Fits and returns the result with every epoch's loss the callback saw.
+/// Fits (without metrics) and returns the result with every epoch's loss the callback saw.
 pub fn fit_losses(
     model: &mut Model<'_>,
     x: &[f32],
     targets: Targets<'_>,
     rows: usize,
     options: FitOptions<'_>,
-    metrics: &mut [&mut dyn Metric],
 ) -> (Fit, Vec<f32>) {
     let mut losses = vec![];
     let fit = model
-        .fit(x, targets, rows, options, metrics, |e| {
+        .fit(x, targets, rows, options, &mut [], |e| {
             losses.push(e.loss);
             Control::Continue
         })

@@ -69,6 +69,29 @@ pub fn decimal(word: &str) -> usize {
         .unwrap_or_else(|e| panic!("{word:?} is not a decimal number: {e}"))
 }
 
+/// The values of one field, decoded by the rule of its name.
+#[derive(Clone, Debug)]
+pub enum Values {
+    /// 8 hex digits per value.
+    F32(Vec<f32>),
+    /// 16 hex digits per value.
+    F64(Vec<f64>),
+    /// Decimal class indices (the field `labels`).
+    Labels(Vec<usize>),
+}
+
+/// The words of the field `name`: `labels` in decimal, a name ending in
+/// `f64_suffix` as [`f64_hex`], any other as [`f32_hex`].
+pub fn values(name: &str, f64_suffix: &str, words: &[&str]) -> Values {
+    if name == "labels" {
+        Values::Labels(words.iter().map(|w| decimal(w)).collect())
+    } else if name.ends_with(f64_suffix) {
+        Values::F64(words.iter().map(|w| f64_hex(w)).collect())
+    } else {
+        Values::F32(words.iter().map(|w| f32_hex(w)).collect())
+    }
+}
+
 fn hex(word: &str, digits: usize) -> u64 {
     assert_eq!(word.len(), digits, "{word:?} is not {digits} hex digits");
     u64::from_str_radix(word, 16).unwrap_or_else(|e| panic!("{word:?} is not hex: {e}"))
@@ -85,6 +108,9 @@ mod tests {
         assert!(f32_hex("7fc00000").is_nan());
         assert_eq!(f64_hex("3ff0000000000000"), 1.0);
         assert_eq!(decimal("12"), 12);
+        assert!(matches!(values("labels", "64", &["3"]), Values::Labels(v) if v == [3]));
+        assert!(matches!(values("x64", "64", &["3ff0000000000000"]), Values::F64(v) if v == [1.0]));
+        assert!(matches!(values("x", "64", &["3f800000"]), Values::F32(v) if v == [1.0]));
     }
 
     #[test]

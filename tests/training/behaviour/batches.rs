@@ -8,7 +8,8 @@ use vanillanets::model::{FitOptions, Shuffle};
 use vanillanets::optimizers::Optimizer;
 
 use super::{
-    adam, classes_of, params_for, sgd_momentum, train, values, CCE, CLASSIFIER, MSE, REGRESSOR,
+    adam, classes_of, classification, params_for, sgd_momentum, train, values, CCE, CLASSIFIER,
+    MSE, REGRESSOR,
 };
 use crate::fixtures::{batches, bits, fit_losses, setup};
 
@@ -66,9 +67,7 @@ fn micro_batches_accumulate_to_the_full_batch() {
 #[test]
 fn mini_batches_use_the_last_partial_batch() {
     let rows = 10;
-    let x = values(rows * 3, 4, 1.2);
-    let classes = classes_of(&x, rows);
-    let p0 = params_for(&CLASSIFIER, 5);
+    let (x, classes, p0) = classification(rows, 4, 1.2);
     let opt = adam();
     let s = setup(&CLASSIFIER, CCE, opt, 4);
     let mini = train(s, &p0, &x, Targets::Classes(&classes), rows, batches(1, 4));
@@ -78,13 +77,13 @@ fn mini_batches_use_the_last_partial_batch() {
     assert_eq!(mini.learning_rates, vec![opt.learning_rate(2)]);
 
     // The same three steps as three full-batch fits of one model.
-    let (mut params, mut memory) = (p0.clone(), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(p0.clone());
+    let mut model = buffers.model();
     let mut batch_losses = vec![];
     for (start, len) in [(0, 4), (4, 4), (8, 2)] {
         let x = &x[start * 3..(start + len) * 3];
         let t = Targets::Classes(&classes[start..start + len]);
-        let (fit, _) = fit_losses(&mut model, x, t, len, FitOptions::epochs(1), &mut []);
+        let (fit, _) = fit_losses(&mut model, x, t, len, FitOptions::epochs(1));
         batch_losses.push((fit.loss, len));
     }
     assert_eq!(model.steps(), 3);

@@ -6,7 +6,10 @@ use vanillanets::losses::LossKind;
 use vanillanets::metrics::{Accuracy, Targets};
 use vanillanets::model::{Control, FitOptions, Network};
 
-use super::{adam, classes_of, params_for, sgd_momentum, values, CCE, CLASSIFIER, MSE, REGRESSOR};
+use super::{
+    adam, classes_of, classification, params_for, sgd_momentum, values, CCE, CLASSIFIER, MSE,
+    REGRESSOR,
+};
 use crate::fixtures::{bits, fit_losses, setup};
 
 /// `Network::new(layers, model.parameters())` and `model.network()` predict
@@ -18,10 +21,10 @@ fn network_predicts_the_models_bits() {
     let classes = classes_of(&x, rows);
     for micro in [rows, 4, 1] {
         let s = setup(&CLASSIFIER, CCE, adam(), micro);
-        let (mut params, mut memory) = (params_for(&CLASSIFIER, 10), s.memory());
-        let mut model = s.model(&mut params, &mut memory);
+        let mut buffers = s.owned(params_for(&CLASSIFIER, 10));
+        let mut model = buffers.model();
         let t = Targets::Classes(&classes);
-        fit_losses(&mut model, &x, t, rows, FitOptions::epochs(10), &mut []);
+        fit_losses(&mut model, &x, t, rows, FitOptions::epochs(10));
         let mut from_model = vec![0.0_f32; rows * 3];
         model.predict(&x, rows, &mut from_model).unwrap();
         let mut scratch = vec![0.0_f32; Network::scratch_len(&CLASSIFIER, rows)];
@@ -55,10 +58,10 @@ fn export_and_reload_give_the_same_outputs() {
     let x = values(rows * 3, 12, 1.0);
     let y = values(rows * 2, 13, 0.7);
     let s = setup(&REGRESSOR, MSE, adam(), rows);
-    let (mut params, mut memory) = (params_for(&REGRESSOR, 14), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(params_for(&REGRESSOR, 14));
+    let mut model = buffers.model();
     let t = Targets::Values(&y);
-    fit_losses(&mut model, &x, t, rows, FitOptions::epochs(30), &mut []);
+    fit_losses(&mut model, &x, t, rows, FitOptions::epochs(30));
     let mut expected = vec![0.0_f32; rows * 2];
     model.predict(&x, rows, &mut expected).unwrap();
     let trained_loss = model.evaluate(&x, t, rows, &mut []).unwrap();
@@ -75,8 +78,8 @@ fn export_and_reload_give_the_same_outputs() {
     assert_eq!(bits(&out), bits(&expected));
 
     let s2 = setup(&REGRESSOR, MSE, adam(), 3);
-    let (mut params2, mut memory2) = (reloaded.to_vec(), s2.memory());
-    let mut model2 = s2.model(&mut params2, &mut memory2);
+    let mut buffers2 = s2.owned(reloaded.to_vec());
+    let mut model2 = buffers2.model();
     let mut out2 = vec![0.0_f32; rows * 2];
     model2.predict(&x, rows, &mut out2).unwrap();
     assert_eq!(bits(&out2), bits(&expected));
@@ -99,10 +102,10 @@ fn evaluate_is_the_next_epochs_loss() {
         sgd_momentum(),
         4,
     );
-    let (mut params, mut memory) = (params_for(&CLASSIFIER, 16), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(params_for(&CLASSIFIER, 16));
+    let mut model = buffers.model();
     let t = Targets::Classes(&classes);
-    fit_losses(&mut model, &x, t, rows, FitOptions::epochs(5), &mut []);
+    fit_losses(&mut model, &x, t, rows, FitOptions::epochs(5));
     let before = model.parameters().to_vec();
     let mut accuracy = Accuracy::new();
     let loss = model.evaluate(&x, t, rows, &mut [&mut accuracy]).unwrap();
@@ -130,16 +133,14 @@ fn evaluate_is_the_next_epochs_loss() {
 #[test]
 fn training_memory_is_zeroed() {
     let rows = 7;
-    let x = values(rows * 3, 17, 1.0);
-    let classes = classes_of(&x, rows);
-    let p0 = params_for(&CLASSIFIER, 18);
+    let (x, classes, p0) = classification(rows, 17, 1.0);
     let s = setup(&CLASSIFIER, CCE, adam(), 3);
     let run = |fill: f32, extra: usize| {
         let mut params = p0.clone();
         let mut memory = vec![fill; s.memory().len() + extra];
         let mut model = s.model(&mut params, &mut memory);
         let t = Targets::Classes(&classes);
-        let (_, losses) = fit_losses(&mut model, &x, t, rows, FitOptions::epochs(8), &mut []);
+        let (_, losses) = fit_losses(&mut model, &x, t, rows, FitOptions::epochs(8));
         (model.parameters().to_vec(), losses)
     };
     let (p, l) = run(0.0, 0);

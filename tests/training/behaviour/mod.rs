@@ -68,6 +68,14 @@ fn classes_of(x: &[f32], rows: usize) -> Vec<usize> {
         .collect()
 }
 
+/// A classification data set of `rows` rows: inputs from `seed`, their
+/// classes, and initial parameters for [`CLASSIFIER`] from `seed + 1`.
+fn classification(rows: usize, seed: u32, scale: f32) -> (Vec<f32>, Vec<usize>, Vec<f32>) {
+    let x = values(rows * 3, seed, scale);
+    let classes = classes_of(&x, rows);
+    (x, classes, params_for(&CLASSIFIER, seed + 1))
+}
+
 /// The result of one `fit`.
 #[derive(Debug)]
 struct Trained {
@@ -89,8 +97,8 @@ fn train(
     rows: usize,
     options: FitOptions<'_>,
 ) -> Trained {
-    let (mut params, mut memory) = (params.to_vec(), setup.memory());
-    let mut model = setup.model(&mut params, &mut memory);
+    let mut buffers = setup.owned(params.to_vec());
+    let mut model = buffers.model();
     let mut learning_rates = vec![];
     let mut losses = vec![];
     let fit = model

@@ -10,7 +10,8 @@ use vanillanets::model::{Control, Epoch, Fit, FitOptions, Stop};
 use vanillanets::optimizers::{Optimizer, Sgd};
 
 use super::{
-    adam, classes_of, params_for, sgd_momentum, train, values, CCE, CLASSIFIER, MSE, REGRESSOR,
+    adam, classes_of, classification, params_for, sgd_momentum, train, values, CCE, CLASSIFIER,
+    MSE, REGRESSOR,
 };
 use crate::fixtures::{batches, bits, fit_losses, setup};
 
@@ -25,8 +26,8 @@ fn nan_inputs_stop_before_any_update() {
     let opt = adam();
     let p0 = params_for(&CLASSIFIER, 20);
     let s = setup(&CLASSIFIER, CCE, opt, rows);
-    let (mut params, mut memory) = (p0.clone(), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(p0.clone());
+    let mut model = buffers.model();
     let mut seen: Vec<(usize, f32, f64)> = vec![];
     let fit = model
         .fit(
@@ -62,10 +63,10 @@ fn nan_in_a_later_batch_keeps_the_earlier_steps() {
     x[9 * 3 + 1] = f32::NAN; // row 9: the third batch of 4
     let p0 = params_for(&REGRESSOR, 23);
     let s = setup(&REGRESSOR, MSE, sgd_momentum(), 2);
-    let (mut params, mut memory) = (p0.clone(), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(p0.clone());
+    let mut model = buffers.model();
     let t = Targets::Values(&y);
-    let (fit, calls) = fit_losses(&mut model, &x, t, rows, batches(3, 4), &mut []);
+    let (fit, calls) = fit_losses(&mut model, &x, t, rows, batches(3, 4));
     assert_eq!(
         (fit.stop, fit.epochs, calls.len()),
         (Stop::NonFiniteLoss, 0, 1)
@@ -98,10 +99,10 @@ fn diverging_training_stops_at_the_first_infinite_loss() {
     let opt: Optimizer = Sgd::new(5.0, 0.0, 0.0).unwrap().into();
     let p0 = params_for(&LINEAR, 26);
     let s = setup(&LINEAR, MSE, opt, rows);
-    let (mut params, mut memory) = (p0.clone(), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(p0.clone());
+    let mut model = buffers.model();
     let t = Targets::Values(&y);
-    let (fit, losses) = fit_losses(&mut model, &x, t, rows, FitOptions::epochs(10_000), &mut []);
+    let (fit, losses) = fit_losses(&mut model, &x, t, rows, FitOptions::epochs(10_000));
     assert_eq!(fit.stop, Stop::NonFiniteLoss);
     let k = fit.epochs;
     assert!(k > 2 && k < 10_000, "{k}");
@@ -130,10 +131,10 @@ fn an_overflowing_epoch_mean_does_not_stop_training() {
     assert!(sample < f64::from(f32::MAX) && 2.0 * sample > f64::from(f32::MAX));
     let opt: Optimizer = Sgd::new(1e-30, 0.0, 0.0).unwrap().into();
     let s = setup(&LINEAR, MSE, opt, 2);
-    let (mut params, mut memory) = ([0.0_f32; 2], s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(vec![0.0_f32; 2]);
+    let mut model = buffers.model();
     let t = Targets::Values(&y);
-    let (fit, losses) = fit_losses(&mut model, &x, t, 2, FitOptions::epochs(3), &mut []);
+    let (fit, losses) = fit_losses(&mut model, &x, t, 2, FitOptions::epochs(3));
     assert_eq!((fit.stop, fit.epochs), (Stop::Finished, 3));
     assert_eq!(losses, [f32::INFINITY; 3]);
     assert_eq!(model.steps(), 3);
@@ -145,12 +146,10 @@ fn an_overflowing_epoch_mean_does_not_stop_training() {
 #[test]
 fn callback_stop_ends_after_that_epoch() {
     let rows = 9;
-    let x = values(rows * 3, 27, 1.0);
-    let classes = classes_of(&x, rows);
-    let p0 = params_for(&CLASSIFIER, 28);
+    let (x, classes, p0) = classification(rows, 27, 1.0);
     let s = setup(&CLASSIFIER, CCE, adam(), rows);
-    let (mut params, mut memory) = (p0.clone(), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(p0.clone());
+    let mut model = buffers.model();
     let t = Targets::Classes(&classes);
     let none = model
         .fit(&x, t, rows, FitOptions::epochs(0), &mut [], |_| {
@@ -211,8 +210,8 @@ fn metrics_are_per_epoch() {
         .collect();
     let opt: Optimizer = Sgd::new(0.5, 0.0, 0.0).unwrap().into();
     let s = setup(&BCE2, LossKind::BinaryCrossEntropy, opt, 3);
-    let (mut params, mut memory) = (params_for(&BCE2, 30), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut buffers = s.owned(params_for(&BCE2, 30));
+    let mut model = buffers.model();
     let mut accuracy = Accuracy::new();
     let mut values_seen = vec![];
     let mut outputs = vec![0.0_f32; rows * 2];

@@ -7,7 +7,7 @@ use vanillanets::metrics::{Accuracy, Mae, Precision, Targets};
 use vanillanets::model::{FitOptions, Shuffle};
 use vanillanets::Error;
 
-use crate::fixtures::{bits, setup};
+use crate::fixtures::{batches, bits, setup};
 
 use super::{
     adam, assert_epoch_fails, assert_fit_fails, classes, initial, inputs, mismatch, observe,
@@ -17,10 +17,7 @@ use super::{
 /// Inputs of no rows, of the wrong length, or of a size that overflows.
 #[test]
 fn fit_refuses_bad_inputs() {
-    let x = inputs();
-    let c = classes();
-    with_trained_model(LossKind::CategoricalCrossEntropy, |model| {
-        let t = Targets::Classes(&c);
+    with_trained_model(LossKind::CategoricalCrossEntropy, |model, x, t| {
         // No rows.
         let empty = Error::EmptyShape { rows: 0, cols: 2 };
         assert_epoch_fails(model, &[], Targets::Classes(&[]), 0, empty);
@@ -44,9 +41,8 @@ fn fit_refuses_bad_inputs() {
 /// Labels too few or past the classes, one-hot rows of the wrong length.
 #[test]
 fn fit_refuses_bad_targets() {
-    let x = inputs();
     let c = classes();
-    with_trained_model(LossKind::CategoricalCrossEntropy, |model| {
+    with_trained_model(LossKind::CategoricalCrossEntropy, |model, x, _| {
         // Labels: too few, and one past the classes.
         let few = Targets::Classes(&c[..5]);
         assert_epoch_fails(model, &x, few, ROWS, mismatch("targets", 6, 5));
@@ -74,8 +70,8 @@ fn class_labels_need_a_categorical_loss() {
     let c = classes();
     for loss in [LossKind::MeanSquaredError, LossKind::BinaryCrossEntropy] {
         let s = setup(&NET, loss, adam(), ROWS);
-        let (mut params, mut memory) = (initial(), s.memory());
-        let mut model = s.model(&mut params, &mut memory);
+        let mut buffers = s.owned(initial());
+        let mut model = buffers.model();
         let before = observe(&mut model);
         assert_epoch_fails(
             &mut model,
@@ -106,20 +102,13 @@ fn class_labels_need_a_categorical_loss() {
 
 #[test]
 fn fit_option_errors() {
-    let x = inputs();
-    let c = classes();
-    with_trained_model(LossKind::SparseCategoricalCrossEntropy, |model| {
-        let t = Targets::Classes(&c);
+    with_trained_model(LossKind::SparseCategoricalCrossEntropy, |model, x, t| {
         assert_fit_fails(
             model,
             &x,
             t,
             ROWS,
-            FitOptions {
-                epochs: 1,
-                batch_size: Some(0),
-                shuffle: None,
-            },
+            batches(1, 0),
             &mut [],
             Error::InvalidHyperparameter { name: "batch_size" },
         );
@@ -131,12 +120,11 @@ fn fit_option_errors() {
                 t,
                 ROWS,
                 FitOptions {
-                    epochs: 1,
-                    batch_size: Some(2),
                     shuffle: Some(Shuffle {
                         indices: &mut indices,
                         seed: 3,
                     }),
+                    ..batches(1, 2)
                 },
                 &mut [],
                 mismatch("indices", ROWS, len),
@@ -154,7 +142,7 @@ fn metric_errors() {
         .iter()
         .flat_map(|&k| (0..3).map(move |j| if j == k { 1.0 } else { 0.0 }))
         .collect();
-    with_trained_model(LossKind::CategoricalCrossEntropy, |model| {
+    with_trained_model(LossKind::CategoricalCrossEntropy, |model, _, _| {
         // A per-class metric with room for two classes, on three.
         let mut precision = Precision::<2>::new();
         precision

@@ -95,25 +95,26 @@ fn observe(model: &mut Model<'_>) -> Observed {
 /// optimizer state in the training memory did not change either.
 fn continue_training(model: &mut Model<'_>) -> (Vec<u32>, Vec<u32>) {
     let t = Targets::Classes(&classes());
-    let (_, losses) = fit_losses(model, &inputs(), t, ROWS, FitOptions::epochs(3), &mut []);
+    let (_, losses) = fit_losses(model, &inputs(), t, ROWS, FitOptions::epochs(3));
     (bits(&losses), bits(model.parameters()))
 }
 
 /// Runs `body` on a model with two epochs of Adam behind it (loss `loss`),
-/// then checks that nothing observable changed.
-fn with_trained_model(loss: LossKind, body: impl FnOnce(&mut Model<'_>)) {
+/// given the inputs and class targets it was trained on, then checks that
+/// nothing observable changed.
+fn with_trained_model(loss: LossKind, body: impl FnOnce(&mut Model<'_>, &[f32], Targets<'_>)) {
     let s = setup(&NET, loss, adam(), 4);
     let (x, c) = (inputs(), classes());
-    let (mut reference_params, mut reference_memory) = (initial(), s.memory());
-    let mut reference = s.model(&mut reference_params, &mut reference_memory);
-    let (mut params, mut memory) = (initial(), s.memory());
-    let mut model = s.model(&mut params, &mut memory);
+    let mut reference_buffers = s.owned(initial());
+    let mut reference = reference_buffers.model();
+    let mut buffers = s.owned(initial());
+    let mut model = buffers.model();
     for m in [&mut reference, &mut model] {
         let t = Targets::Classes(&c);
-        fit_losses(m, &x, t, ROWS, FitOptions::epochs(2), &mut []);
+        fit_losses(m, &x, t, ROWS, FitOptions::epochs(2));
     }
     let before = observe(&mut model);
-    body(&mut model);
+    body(&mut model, &x, Targets::Classes(&c));
     let after = observe(&mut model);
     assert_eq!(after.params, before.params);
     assert_eq!(after.steps, before.steps);

@@ -112,7 +112,7 @@ fn predict_errors() {
     let mut bigger = vec![0.0; needed + 3];
     assert!(net.predict(&x, ROWS, &mut bigger, &mut out).is_ok());
 
-    with_trained_model(LossKind::CategoricalCrossEntropy, |model| {
+    with_trained_model(LossKind::CategoricalCrossEntropy, |model, x, _| {
         let mut out = vec![sentinel(); ROWS * 3];
         assert_eq!(
             model.predict(&x[..10], ROWS, &mut out),
