@@ -28,13 +28,13 @@ fn fit_refuses_bad_inputs() {
         // Inputs of the wrong length.
         assert_epoch_fails(model, &x[..11], t, ROWS, mismatch("inputs", 12, 11));
         // More rows than the data has.
-        assert_epoch_fails(model, &x, t, ROWS + 1, mismatch("inputs", 14, 12));
+        assert_epoch_fails(model, x, t, ROWS + 1, mismatch("inputs", 14, 12));
         // Rows whose size overflows.
         let overflow = Error::ShapeOverflow {
             rows: usize::MAX,
             cols: 2,
         };
-        assert_epoch_fails(model, &x, t, usize::MAX, overflow);
+        assert_epoch_fails(model, x, t, usize::MAX, overflow);
     });
 }
 
@@ -45,22 +45,22 @@ fn fit_refuses_bad_targets() {
     with_trained_model(LossKind::CategoricalCrossEntropy, |model, x, _| {
         // Labels: too few, and one past the classes.
         let few = Targets::Classes(&c[..5]);
-        assert_epoch_fails(model, &x, few, ROWS, mismatch("targets", 6, 5));
+        assert_epoch_fails(model, x, few, ROWS, mismatch("targets", 6, 5));
         let bad = [0, 1, 2, 3, 0, 1];
         let out_of_range = Error::LabelOutOfRange {
             row: 3,
             label: 3,
             classes: 3,
         };
-        assert_epoch_fails(model, &x, Targets::Classes(&bad), ROWS, out_of_range);
+        assert_epoch_fails(model, x, Targets::Classes(&bad), ROWS, out_of_range);
         assert_eq!(
-            model.evaluate(&x, Targets::Classes(&bad), ROWS, &mut []),
+            model.evaluate(x, Targets::Classes(&bad), ROWS, &mut []),
             Err(out_of_range)
         );
         // One-hot rows of the wrong length.
         let onehot = vec![0.0_f32; ROWS * 3 - 1];
         let t = Targets::OneHot(&onehot);
-        assert_epoch_fails(model, &x, t, ROWS, mismatch("targets", 18, 17));
+        assert_epoch_fails(model, x, t, ROWS, mismatch("targets", 18, 17));
     });
 }
 
@@ -105,7 +105,7 @@ fn fit_option_errors() {
     with_trained_model(LossKind::SparseCategoricalCrossEntropy, |model, x, t| {
         assert_fit_fails(
             model,
-            &x,
+            x,
             t,
             ROWS,
             batches(1, 0),
@@ -116,7 +116,7 @@ fn fit_option_errors() {
             let mut indices = vec![77_usize; len];
             assert_fit_fails(
                 model,
-                &x,
+                x,
                 t,
                 ROWS,
                 FitOptions {

@@ -119,7 +119,7 @@ fn predict_errors() {
             Err(mismatch("inputs", 12, 10))
         );
         assert_eq!(
-            model.predict(&x, ROWS, &mut out[..17]),
+            model.predict(x, ROWS, &mut out[..17]),
             Err(mismatch("output", 18, 17))
         );
         assert!(untouched(&out));
