@@ -39,30 +39,14 @@ fn parity_classification_one_call() {
         for targets in case.targets() {
             let fed = feed(case, targets, &[0, case.rows], CAP);
             let name = &case.name;
-            assert_bits(
-                name,
-                "accuracy",
-                fed.accuracy.value(),
-                case.f64_result("accuracy"),
-            );
-            assert_bits(
-                name,
-                "precision",
-                fed.precision.value(),
-                case.f64_result("precision"),
-            );
-            assert_bits(
-                name,
-                "recall",
-                fed.recall.value(),
-                case.f64_result("recall"),
-            );
-            assert_bits(
-                name,
-                "f1_score",
-                fed.f1.value(),
-                case.f64_result("f1_score"),
-            );
+            for (metric, got) in [
+                ("accuracy", fed.accuracy.value()),
+                ("precision", fed.precision.value()),
+                ("recall", fed.recall.value()),
+                ("f1_score", fed.f1.value()),
+            ] {
+                assert_bits(name, metric, got, case.f64_result(metric));
+            }
             // The shared counts give the same three.
             assert_eq!(fed.counts.precision(), fed.precision.value());
             assert_eq!(fed.counts.recall(), fed.recall.value());

@@ -7,8 +7,8 @@ use vanillanets::metrics::{Accuracy, Targets};
 use vanillanets::model::{Control, FitOptions, Network};
 
 use super::{
-    adam, classes_of, classification, params_for, sgd_momentum, values, CCE, CLASSIFIER, MSE,
-    REGRESSOR,
+    adam, classes_of, classification, fit_then_predict, params_for, sgd_momentum, values, CCE,
+    CLASSIFIER, MSE, REGRESSOR,
 };
 use crate::fixtures::{bits, fit_losses, setup};
 
@@ -24,9 +24,7 @@ fn network_predicts_the_models_bits() {
         let mut buffers = s.owned(params_for(&CLASSIFIER, 10));
         let mut model = buffers.model();
         let t = Targets::Classes(&classes);
-        fit_losses(&mut model, &x, t, rows, FitOptions::epochs(10));
-        let mut from_model = vec![0.0_f32; rows * 3];
-        model.predict(&x, rows, &mut from_model).unwrap();
+        let from_model = fit_then_predict(&mut model, &x, t, rows, 10);
         let mut scratch = vec![0.0_f32; Network::scratch_len(&CLASSIFIER, rows)];
         let mut from_network = vec![f32::NAN; rows * 3];
         Network::new(&CLASSIFIER, model.parameters())
@@ -61,9 +59,7 @@ fn export_and_reload_give_the_same_outputs() {
     let mut buffers = s.owned(params_for(&REGRESSOR, 14));
     let mut model = buffers.model();
     let t = Targets::Values(&y);
-    fit_losses(&mut model, &x, t, rows, FitOptions::epochs(30));
-    let mut expected = vec![0.0_f32; rows * 2];
-    model.predict(&x, rows, &mut expected).unwrap();
+    let expected = fit_then_predict(&mut model, &x, t, rows, 30);
     let trained_loss = model.evaluate(&x, t, rows, &mut []).unwrap();
 
     let mut exported = [0.0_f32; N];

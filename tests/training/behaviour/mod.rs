@@ -10,10 +10,10 @@ use vanillanets::activations::ActivationKind;
 use vanillanets::layers::{Dense, Layer};
 use vanillanets::losses::LossKind;
 use vanillanets::metrics::Targets;
-use vanillanets::model::{Control, Fit, FitOptions, Network};
+use vanillanets::model::{Control, Fit, FitOptions, Model, Network};
 use vanillanets::optimizers::{Adam, Optimizer, Sgd};
 
-use crate::fixtures::Setup;
+use crate::fixtures::{fit_losses, Setup};
 
 mod batches;
 mod inference;
@@ -74,6 +74,20 @@ fn classification(rows: usize, seed: u32, scale: f32) -> (Vec<f32>, Vec<usize>, 
     let x = values(rows * 3, seed, scale);
     let classes = classes_of(&x, rows);
     (x, classes, params_for(&CLASSIFIER, seed + 1))
+}
+
+/// Fits `epochs` epochs, then returns the model's predictions on `x`.
+fn fit_then_predict(
+    model: &mut Model<'_>,
+    x: &[f32],
+    targets: Targets<'_>,
+    rows: usize,
+    epochs: usize,
+) -> Vec<f32> {
+    fit_losses(model, x, targets, rows, FitOptions::epochs(epochs));
+    let mut predictions = vec![0.0_f32; rows * model.network().outputs()];
+    model.predict(x, rows, &mut predictions).unwrap();
+    predictions
 }
 
 /// The result of one `fit`.

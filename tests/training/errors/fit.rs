@@ -10,8 +10,8 @@ use vanillanets::Error;
 use crate::fixtures::{batches, bits, setup};
 
 use super::{
-    adam, assert_epoch_fails, assert_fit_fails, classes, initial, inputs, mismatch, observe,
-    with_trained_model, NET, ROWS,
+    adam, assert_epoch_fails, assert_fit_fails, assert_metrics_fail, classes, initial, inputs,
+    mismatch, observe, with_trained_model, NET, ROWS,
 };
 
 /// Inputs of no rows, of the wrong length, or of a size that overflows.
@@ -150,12 +150,9 @@ fn metric_errors() {
             .unwrap();
         let kept = precision.value();
         for t in [Targets::Classes(&c), Targets::OneHot(&onehot)] {
-            assert_fit_fails(
+            assert_metrics_fail(
                 model,
-                &x,
-                t,
-                ROWS,
-                FitOptions::epochs(1),
+                (&x, t),
                 &mut [&mut precision],
                 Error::LabelOutOfRange {
                     row: 0,
@@ -167,12 +164,9 @@ fn metric_errors() {
         assert_eq!(precision.value(), kept, "the metric keeps its counts");
         // A regression metric on class labels.
         let mut mae = Mae::new();
-        assert_fit_fails(
+        assert_metrics_fail(
             model,
-            &x,
-            Targets::Classes(&c),
-            ROWS,
-            FitOptions::epochs(1),
+            (&x, Targets::Classes(&c)),
             &mut [&mut mae],
             Error::UnsupportedTargets,
         );
@@ -180,12 +174,9 @@ fn metric_errors() {
         // One bad metric among good ones refuses the call too.
         let mut accuracy = Accuracy::new();
         let mut precision3 = Precision::<3>::new();
-        assert_fit_fails(
+        assert_metrics_fail(
             model,
-            &x,
-            Targets::Classes(&c),
-            ROWS,
-            FitOptions::epochs(1),
+            (&x, Targets::Classes(&c)),
             &mut [&mut accuracy, &mut precision3, &mut precision],
             Error::LabelOutOfRange {
                 row: 0,

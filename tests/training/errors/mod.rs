@@ -152,3 +152,14 @@ fn assert_epoch_fails(
     let options = FitOptions::epochs(1);
     assert_fit_fails(model, x, targets, rows, options, &mut [], expected);
 }
+
+/// One epoch of `fit` on all [`ROWS`] with `metrics` refuses with `expected`.
+fn assert_metrics_fail(
+    model: &mut Model<'_>,
+    (x, targets): (&[f32], Targets<'_>),
+    metrics: &mut [&mut dyn Metric],
+    expected: Error,
+) {
+    let options = FitOptions::epochs(1);
+    assert_fit_fails(model, x, targets, ROWS, options, metrics, expected);
+}
