@@ -50,7 +50,7 @@ pub(crate) fn check_len(
 /// `zip` asks for the length of both sides, these iterators only compare
 /// and split: no division and no assertion, so no panic path at any
 /// opt-level, whether the compiler inlines them or not.
-#[inline(always)]
+#[inline]
 pub(crate) fn batch_rows<T>(values: &[T], cols: usize) -> Rows<'_, T> {
     Rows {
         rest: values,
@@ -59,7 +59,7 @@ pub(crate) fn batch_rows<T>(values: &[T], cols: usize) -> Rows<'_, T> {
 }
 
 /// [`batch_rows`], mutable.
-#[inline(always)]
+#[inline]
 pub(crate) fn batch_rows_mut<T>(values: &mut [T], cols: usize) -> RowsMut<'_, T> {
     RowsMut {
         rest: values,
@@ -77,7 +77,7 @@ pub(crate) struct Rows<'a, T> {
 impl<'a, T> Rows<'a, T> {
     /// The elements after the last whole row returned so far (all of them
     /// once the iterator is done: the partial row).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn remainder(&self) -> &'a [T] {
         self.rest
     }
@@ -86,7 +86,7 @@ impl<'a, T> Rows<'a, T> {
 impl<'a, T> Iterator for Rows<'a, T> {
     type Item = &'a [T];
 
-    #[inline(always)]
+    #[inline]
     fn next(&mut self) -> Option<&'a [T]> {
         let (row, rest) = self.rest.split_at_checked(self.cols)?;
         self.rest = rest;
@@ -103,7 +103,7 @@ pub(crate) struct RowsMut<'a, T> {
 
 impl<'a, T> RowsMut<'a, T> {
     /// The elements after the last whole row returned so far.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn into_remainder(self) -> &'a mut [T] {
         self.rest
     }
@@ -112,7 +112,7 @@ impl<'a, T> RowsMut<'a, T> {
 impl<'a, T> Iterator for RowsMut<'a, T> {
     type Item = &'a mut [T];
 
-    #[inline(always)]
+    #[inline]
     fn next(&mut self) -> Option<&'a mut [T]> {
         if self.rest.len() < self.cols {
             return None;

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Instruction budgets: the firmware's deterministic costs against the
+committed ones (tests/firmware/budgets.txt).
+
+    python3 scripts/budgets.py check  tests/firmware/target/fw-out   # CI
+    python3 scripts/budgets.py update tests/firmware/target/fw-out   # after a deliberate change
+
+Under `qemu -icount shift=0` every `cost` line of the Cortex-M4F firmware
+(`kernel`: instructions per element of each kernel; `train`: per epoch,
+per phase, per multiply-accumulate of each Dense kernel; `infer`: one
+`predict`) repeats exactly from run to run, so any growth is the code's.
+`check` fails when a cost grows by more than 10 % over its budget, or a
+budgeted cost is missing, and prints the old and new figure of each; a
+cost 10 % below its budget is reported so the budget can be lowered.
+Change the budget file in the same commit as the code that changes a
+cost, and say why in the commit message.
+"""
+import pathlib
+import re
+import sys
+
+TARGET = "thumbv7em-none-eabihf"
+FILES = ("kernel", "train", "infer")
+TOLERANCE = 0.10
+BUDGETS = pathlib.Path(__file__).resolve().parent.parent / "tests/firmware/budgets.txt"
+
+
+def costs(out):
+    """{name: value} from the `cost` lines of the M4F outputs in `out`.
+
+    The name is the text before the first ': ' (e.g. `kernel relu
+    forward`); the value is the first figure in instructions per element
+    or per MAC, else the number after `total `, else the first number
+    after the colon. The `epoch split` lines add up budgeted phases.
+    """
+    found = {}
+    for f in FILES:
+        path = out / f"{f}-{TARGET}.txt"
+        for line in path.read_text().splitlines():
+            if not line.startswith("cost "):
+                continue
+            name, _, rest = line[len("cost "):].partition(": ")
+            if name.endswith(" split"):
+                continue  # the sum of the phases, each budgeted
+            m = (
+                re.search(r"([\d.]+) instructions/(element|MAC)", rest)
+                or re.search(r"total ([\d.]+)", rest)
+                or re.search(r"([\d.]+)", rest)
+            )
+            if m:
+                found[f"{f} {name}"] = float(m.group(1))
+    return found
+
+
+def read_budgets():
+    budgets = {}
+    for line in BUDGETS.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        value, name = line.split("\t", 1)
+        budgets[name] = float(value)
+    return budgets
+
+
+def fmt(v):
+    return f"{v:.0f}" if v == int(v) else f"{v:g}"
+
+
+def check(out):
+    now, budgets = costs(out), read_budgets()
+    over, under = [], []
+    for name, budget in budgets.items():
+        if name not in now:
+            over.append(f"  {name}: budget {fmt(budget)}, no longer measured")
+            continue
+        v = now[name]
+        change = v / budget - 1 if budget else 0.0
+        if v > budget * (1 + TOLERANCE):
+            over.append(f"  {name}: {fmt(budget)} -> {fmt(v)} ({change:+.1%})")
+        elif v < budget * (1 - TOLERANCE):
+            under.append(f"  {name}: {fmt(budget)} -> {fmt(v)} ({change:+.1%})")
+    new = sorted(set(now) - set(budgets))
+    print(f"{len(budgets)} instruction budgets on {TARGET}, {len(now)} costs measured")
+    if under:
+        print("below budget by more than 10 % (lower the budget: scripts/budgets.py update):")
+        print("\n".join(under))
+    if new:
+        print("measured but not budgeted (add them: scripts/budgets.py update):")
+        print("\n".join(f"  {n}: {fmt(now[n])}" for n in new))
+    if over:
+        print("OVER BUDGET (more than 10 % above, or missing):", file=sys.stderr)
+        print("\n".join(over), file=sys.stderr)
+        sys.exit(1)
+    print("every cost within 10 % of its budget")
+
+
+def update(out):
+    now = costs(out)
+    lines = [
+        "# Instruction budgets on the Cortex-M4F (qemu -icount shift=0): the value,",
+        "# a tab, the cost line's name. scripts/budgets.py check fails CI when a cost",
+        "# grows more than 10 % over its budget. Written by scripts/budgets.py update;",
+        "# change it in the same commit as the code, and say why.",
+    ]
+    lines += [f"{fmt(v)}\t{name}" for name, v in sorted(now.items())]
+    BUDGETS.write_text("\n".join(lines) + "\n")
+    print(f"wrote {len(now)} budgets to {BUDGETS}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("check", "update"):
+        sys.exit(__doc__)
+    {"check": check, "update": update}[sys.argv[1]](pathlib.Path(sys.argv[2]))
