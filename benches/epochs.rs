@@ -1,5 +1,5 @@
 //! The crate's side of the same-run comparison with VanillaNets 1.0.1 and
-//! PyTorch (`scripts/peers.sh`, issue 12): training epochs, the kernels of
+//! PyTorch (`scripts/peers.sh`): training epochs, the kernels of
 //! `benches/common` on the peers' data, and a per-phase breakdown of one
 //! epoch. It prints machine-readable lines (tab-separated) for
 //! `scripts/peers.py`, which builds it once per configuration and calls it

@@ -659,35 +659,13 @@ fn max_at(m: Max) -> String {
     format!("{:.3} (at {:?})", m.value, m.at)
 }
 
-fn main() -> ExitCode {
-    let o = match options() {
-        Ok(o) => o,
-        Err(e) if e.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("{e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let blocks: Vec<u32> = if o.quick {
-        quick_blocks()
-    } else {
-        (0..BLOCKS).collect()
-    };
-    let covered = if o.quick {
-        format!("{} blocks of 2¹⁶ (--quick)", blocks.len())
-    } else {
-        "all 2³² bit patterns".to_string()
-    };
-    println!(
-        "accuracy sweep, fast-math feature: {}; {covered}",
-        if BOUNDS.fast_math { "on" } else { "off" }
-    );
+/// The sweep of the exp, sigmoid and tanh over `blocks`, and how long it
+/// took. In the default build the functions are the default path's
+/// formulas, so those errors are copied into the `libm` columns.
+fn timed_sweep(blocks: &[u32], threads: usize) -> (Sweep, f64) {
     let t0 = Instant::now();
-    let sw = sweep(&blocks, o.threads);
-    let t_sweep = t0.elapsed();
+    let sw = sweep(blocks, threads);
+    let t_sweep = t0.elapsed().as_secs_f64();
     let sw = if BOUNDS.fast_math {
         sw
     } else {
@@ -700,27 +678,31 @@ fn main() -> ExitCode {
     };
     println!(
         "swept {} bit patterns ({} NaN) in {:.1} s",
-        sw.inputs,
-        sw.nan_inputs,
-        t_sweep.as_secs_f64()
+        sw.inputs, sw.nan_inputs, t_sweep
     );
+    (sw, t_sweep)
+}
 
+/// Softmax over the pairs and triples of the grids, and how long it took.
+fn timed_softmax(quick: bool) -> (SoftmaxStats, SoftmaxStats, f64) {
     let t1 = Instant::now();
-    let (g2, g3) = if o.quick {
+    let (g2, g3) = if quick {
         (grid(300), grid(40))
     } else {
         (grid(2000), grid(150))
     };
     let pairs = softmax_pairs(&g2);
     let triples = softmax_triples(&g3);
-    let t_softmax = t1.elapsed();
+    let t_softmax = t1.elapsed().as_secs_f64();
     println!(
         "softmax: {} pairs, {} triples in {:.1} s",
-        pairs.rows,
-        triples.rows,
-        t_softmax.as_secs_f64()
+        pairs.rows, triples.rows, t_softmax
     );
+    (pairs, triples, t_softmax)
+}
 
+/// The thresholds found, monotonicity, and exp against `libm::expf`.
+fn print_thresholds(sw: &Sweep) {
     println!("\nthresholds:");
     println!(
         "  exp(x) finite for x <= {:?} (next up {:?} overflows); exp(x) > 0 for x >= {:?}",
@@ -753,7 +735,10 @@ fn main() -> ExitCode {
         "slice loop and Sigmoid / Tanh kernels vs the scalar calls: {} mismatches",
         sw.kernel_mismatches
     );
+}
 
+/// The markdown table of the errors.
+fn print_table(sw: &Sweep, pairs: &SoftmaxStats, triples: &SoftmaxStats, covered: &str) {
     println!(
         "\n| function | inputs covered | max ULP err (at x) | max abs err (at x) | \
          the default path's formula (libm), max ULP (at x) |"
@@ -784,12 +769,16 @@ fn main() -> ExitCode {
         sw.tanh.abs.at,
         max_at(sw.libm_tanh.ulp)
     );
-    for (name, st) in [("2", &pairs), ("3", &triples)] {
+    for (name, st) in [("2", pairs), ("3", triples)] {
         println!(
             "| `Softmax`, {name}-element rows | {} rows of a grid over [-100, 100] + specials | {:.3} | {:.3e}; relative {:.3} × the documented bound; row sums {:.3} × `k·2u` | - |",
             st.rows, st.ulp.value, st.abs.value, st.rel_over_bound.value, st.sum_over_bound.value
         );
     }
+}
+
+/// The errors where the reference is subnormal, and Softmax's worst rows.
+fn print_subnormal(sw: &Sweep, pairs: &SoftmaxStats, triples: &SoftmaxStats) {
     println!(
         "\nreference below 2^-126, max abs error: exp {:.3e} (libm {:.3e}), sigmoid {:.3e} at {:?} \
          (libm {:.3e}), tanh {:.3e} (libm {:.3e})",
@@ -815,16 +804,17 @@ fn main() -> ExitCode {
         pairs.subnormal_rel_over_bound.at,
         triples.subnormal_rel_over_bound.value
     );
+}
 
+/// Coverage, NaN, the kernels against the scalar calls, and exp.
+fn check_sweep(c: &mut Checks, sw: &Sweep, blocks: &[u32], covered: &str) {
     let b = BOUNDS;
-    println!("\nchecks:");
-    let mut c = Checks { failed: 0 };
     c.check(
         sw.inputs == blocks.len() as u64 * BLOCK as u64,
         &format!("every bit pattern of the {covered} visited"),
     );
     c.check(
-        sw.nan_inputs == nan_patterns(&blocks),
+        sw.nan_inputs == nan_patterns(blocks),
         "every NaN pattern among them seen",
     );
     c.check(
@@ -857,6 +847,11 @@ fn main() -> ExitCode {
         sw.exp.ulp.value <= b.exp_max_ulp,
         &format!("exp within {} ULP of f64 exp", b.exp_max_ulp),
     );
+}
+
+/// Sigmoid's error bounds, range and thresholds.
+fn check_sigmoid(c: &mut Checks, sw: &Sweep) {
+    let b = BOUNDS;
     c.check(
         sw.sig.ulp_normal.value <= b.sigmoid_max_ulp,
         &format!(
@@ -890,6 +885,11 @@ fn main() -> ExitCode {
         sw.sig_zero.max < -88.72 && sw.sig_one.min > 16.63 && sw.sig_one.min < 16.64,
         "thresholds as documented: 0 below -88.72, 1 from 16.64",
     );
+}
+
+/// Tanh's error bound, range, symmetry and thresholds.
+fn check_tanh(c: &mut Checks, sw: &Sweep) {
+    let b = BOUNDS;
     c.check(
         sw.tanh.ulp.value <= b.tanh_max_ulp,
         &format!("tanh within {} ULP", b.tanh_max_ulp),
@@ -911,7 +911,11 @@ fn main() -> ExitCode {
             -b.tanh_one_from
         ),
     );
-    for (name, st) in [("pairs", &pairs), ("triples", &triples)] {
+}
+
+/// Softmax's NaN rule and error bounds, on the pairs and the triples.
+fn check_softmax(c: &mut Checks, pairs: &SoftmaxStats, triples: &SoftmaxStats) {
+    for (name, st) in [("pairs", pairs), ("triples", triples)] {
         c.check(
             st.nan_rule_violations == 0,
             &format!(
@@ -935,10 +939,50 @@ fn main() -> ExitCode {
             &format!("softmax {name}: rows sum to 1 within k·2u"),
         );
     }
+}
+
+fn main() -> ExitCode {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let blocks: Vec<u32> = if o.quick {
+        quick_blocks()
+    } else {
+        (0..BLOCKS).collect()
+    };
+    let covered = if o.quick {
+        format!("{} blocks of 2¹⁶ (--quick)", blocks.len())
+    } else {
+        "all 2³² bit patterns".to_string()
+    };
     println!(
-        "\nsweep {:.1} s, softmax {:.1} s, total {:.1} s",
-        t_sweep.as_secs_f64(),
-        t_softmax.as_secs_f64(),
+        "accuracy sweep, fast-math feature: {}; {covered}",
+        if BOUNDS.fast_math { "on" } else { "off" }
+    );
+    let t0 = Instant::now();
+    let (sw, t_sweep) = timed_sweep(&blocks, o.threads);
+    let (pairs, triples, t_softmax) = timed_softmax(o.quick);
+
+    print_thresholds(&sw);
+    print_table(&sw, &pairs, &triples, &covered);
+    print_subnormal(&sw, &pairs, &triples);
+
+    println!("\nchecks:");
+    let mut c = Checks { failed: 0 };
+    check_sweep(&mut c, &sw, &blocks, &covered);
+    check_sigmoid(&mut c, &sw);
+    check_tanh(&mut c, &sw);
+    check_softmax(&mut c, &pairs, &triples);
+    println!(
+        "\nsweep {t_sweep:.1} s, softmax {t_softmax:.1} s, total {:.1} s",
         t0.elapsed().as_secs_f64()
     );
     if c.failed == 0 {

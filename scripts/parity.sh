@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Parity data from the real VanillaNets 1.0.1 (issue 9).
+# Parity data from the real VanillaNets 1.0.1, the reference the parity
+# tests compare against.
 #
 # Builds a venv under target/parity-venv with numpy (>= 2.3) and
 # vanillanets==1.0.1 from the package index, then runs every

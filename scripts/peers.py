@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The same-run comparison with the peers (issue 12): VanillaNets 1.0.1 on
+"""The same-run comparison with the peers: VanillaNets 1.0.1 on
 NumPy, PyTorch on one thread, and this crate, on the same data and shapes.
 
 Run it through scripts/peers.sh, which builds the venv and the crate's

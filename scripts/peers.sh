@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The same-run comparison with the peers (issue 12): VanillaNets 1.0.1 on
+# The same-run comparison with the peers: VanillaNets 1.0.1 on
 # NumPy, PyTorch on one thread, and this crate in two builds (default, and
 # fast-math with -C target-cpu=native), on the same data and shapes, the
 # sides interleaved over several rounds. Prints one markdown table of

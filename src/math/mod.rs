@@ -1,5 +1,7 @@
 //! The scalar functions behind the activation kernels (`exp`, `sigmoid` and
-//! `tanh` on one `f32`) and the one summation of the crate ([`sum`]).
+//! `tanh` on one `f32`) and the pairwise summation of the crate's
+//! reductions ([`sum`]; Dense's forward and parameter gradients sum left to
+//! right instead).
 //!
 //! By default they call [`libm`] (`expf`, `tanhf`). Every slice kernel of
 //! the crate goes through these functions, so the activations and this
@@ -28,8 +30,8 @@
 //!
 //! On a target with SIMD registers the feature also runs Softmax rows of
 //! fewer than 16 elements as 16-lane blocks, with the same bits as one row
-//! at a time (see `src/activations/softmax/lanes.rs`). Sums are NumPy's
-//! pairwise [`sum`] with or without the feature.
+//! at a time (see `src/activations/softmax/lanes.rs`). The reductions are
+//! NumPy's pairwise [`sum`] with or without the feature.
 
 #[cfg(feature = "fast-math")]
 mod exp;

@@ -1,6 +1,10 @@
-//! NumPy's pairwise summation, the one sum behind every reduction of the
-//! crate: Softmax row sums, the Softmax backward's dot product, the per-row
-//! means of the losses and `calculate`'s mean.
+//! NumPy's pairwise summation, the sum behind the crate's reductions:
+//! Softmax row sums, the Softmax backward's dot product, the per-row means
+//! of the losses, `calculate`'s mean, the metrics' sums, and (as [`dots`])
+//! the Dense input gradients' dot products. Dense's forward and parameter
+//! gradients do not use it: their sums run left to right (see
+//! `crate::layers::Dense`), so that micro-batches accumulate to the bits of
+//! one whole batch.
 //!
 //! The order of the additions is NumPy's `pairwise_sum` (the inner loop of
 //! `np.sum` and `np.mean` on contiguous `float32`), so the same summands
@@ -25,7 +29,7 @@
 /// Up to this many elements, one block of eight partial sums.
 const BLOCK: usize = 128;
 
-/// A float the tree adds: `f32` (every sum of the crate) or `f64` (the
+/// A float the tree adds: `f32` (the crate's reductions) or `f64` (the
 /// metrics' means of per-class `float64` scores, as `np.mean` sums them).
 pub(crate) trait Summand:
     Copy + core::ops::Add<Output = Self> + core::ops::AddAssign

@@ -18,7 +18,7 @@
 //! | final parameter, absolute | 5.96e-7 | 7.92e-7 |
 //! | final parameter, relative (`\|ref\| >= 1e-3`) | 2.06e-5 | 5.22e-5 |
 //!
-//! - **Epoch loss**: `|a - b| <= 1e-5 · |b|` (the bound): above
+//! - **Epoch loss**: `|a - b| <= 1e-5 · |b|` (the required bound): above
 //!   the f32-vs-f64 spread (7.95e-6, on the steep `mse_linear_tanh_sgd`),
 //!   so any implementation as accurate as the original's own f32 run
 //!   passes, and an error in a formula (a wrong scalar, a missing factor,
@@ -64,7 +64,7 @@ use vanillanets::model::{Control, Fit, FitOptions, Model, Network, Stop};
 
 use crate::data::{cases, Case, Token};
 
-/// Relative bound on every epoch's loss (the issue's).
+/// Relative bound on every epoch's loss (the required bound).
 const LOSS_REL: f64 = 1e-5;
 /// Absolute and relative parts of the final-parameter and prediction bound.
 const PARAM_ABS: f64 = 4e-6;

@@ -1,8 +1,9 @@
 //! The lane path: Softmax rows of fewer than 16 elements, each as one
 //! 16-lane block, so that the `fast-math` `exp` runs on whole vectors
-//! instead of one short row at a time. Compiled only under the crate's one
-//! vector switch, `cfg(vanillanets_lanes)` (the `fast-math` feature on a
-//! target with SIMD registers; see `build.rs`).
+//! instead of one short row at a time. Compiled only under
+//! `cfg(vanillanets_lanes)` (the `fast-math` feature on a target with SIMD
+//! registers), one of the three vector switches `build.rs` emits (with
+//! `vanillanets_simd` and `vanillanets_wide`).
 //!
 //! Each row is read as the 16 elements from its start. The lanes past the
 //! row belong to the next rows: they are masked out of the maximum, summed
@@ -11,7 +12,7 @@
 //! through the same operations as [`super::rows::forward`], so the results
 //! are the same bits. Rows closer than 16 elements to the batch's end take
 //! [`super::rows`]. Nothing here can panic: blocks are taken with `get` and
-//! `try_into`.
+//! `try_into`, and lanes are paired with iterators, never by index.
 
 use super::rows::{self, keep_larger};
 use crate::math::{exp, sum};
@@ -63,19 +64,19 @@ fn softmax_block(x: &[f32; LANES], cols: usize) -> [f32; LANES] {
     e
 }
 
-/// The largest non-NaN lane, as a pairwise tree.
+/// The largest non-NaN lane, as a pairwise tree: lane `i` against lane
+/// `i + 8`, then `i + 4`, then `(0, 2)` and `(1, 3)`, then the two.
 #[inline(always)]
 fn max_of(acc: [f32; LANES]) -> f32 {
-    let mut acc = acc;
-    let (low, high) = acc.split_at_mut(8);
-    for (a, &b) in low.iter_mut().zip(high.iter()) {
-        *a = keep_larger(*a, b);
+    let mut m8 = [0.0_f32; 8];
+    for (m, (&a, &b)) in m8.iter_mut().zip(acc.iter().zip(acc.iter().skip(8))) {
+        *m = keep_larger(a, b);
     }
-    let (low, high) = low.split_at_mut(4);
-    for (a, &b) in low.iter_mut().zip(high.iter()) {
-        *a = keep_larger(*a, b);
+    let mut m4 = [0.0_f32; 4];
+    for (m, (&a, &b)) in m4.iter_mut().zip(m8.iter().zip(m8.iter().skip(4))) {
+        *m = keep_larger(a, b);
     }
-    let [a0, a1, a2, a3] = [low[0], low[1], low[2], low[3]];
+    let [a0, a1, a2, a3] = m4;
     keep_larger(keep_larger(a0, a2), keep_larger(a1, a3))
 }
 

@@ -1,11 +1,11 @@
-//! What the training and inference firmware share: line-buffered
+//! What the firmware that print share (`kernel`, `train`, `infer`): line-buffered
 //! semihosting output, SysTick timing and its calibration, the stack
 //! painting.
 //!
 //! Under `qemu-system-arm -icount shift=0` every instruction takes 1 ns of
 //! virtual time and SysTick (25 MHz on the MPS2 boards) counts one tick per
-//! 40 instructions, so the costs repeat exactly from run to run (as in
-//! `kernel.rs`, whose calibration this repeats).
+//! 40 instructions, so the costs repeat exactly from run to run (which the
+//! calibration line checks).
 
 use core::fmt::{self, Write};
 use core::hint::black_box;

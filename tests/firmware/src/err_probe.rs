@@ -4,7 +4,7 @@
 //! line), so the call and the semihosting code cancel out.
 
 use core::hint::black_box;
-use cortex_m_semihosting::{debug, hio};
+use cortex_m_semihosting::hio;
 use vanillanets::activations::{Activation, ReLU};
 use vanillanets::Error;
 
@@ -25,14 +25,14 @@ pub fn write(bytes: &[u8]) {
     }
 }
 
-/// Ends the run: success when `ok`.
+#[path = "skeleton.rs"]
+mod skeleton;
+
+/// Ends the run: success when `ok` (a function of its own, not inlined
+/// into `main` as [`skeleton::exit`] is, so that the probes' flash stays
+/// what it was measured as).
 pub fn exit(ok: bool) -> ! {
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {}
+    skeleton::exit(ok)
 }
 
 /// A probe firmware: its entry point gets the `Error` of [`bad_call`] and

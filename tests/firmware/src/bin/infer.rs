@@ -12,14 +12,14 @@ mod common;
 #[allow(dead_code)] // the flash measurements' variants
 #[path = "../inference.rs"]
 mod inference;
+#[path = "../skeleton.rs"]
+mod skeleton;
 #[path = "../trained.rs"]
 mod trained;
 
 use common::{ticks, Lines, INSTRUCTIONS_PER_TICK};
 use core::fmt::Write;
 use core::hint::black_box;
-use cortex_m_rt::entry;
-use cortex_m_semihosting::debug;
 use inference::{grid_row, NET, SIDE};
 use vanillanets::model::Network;
 
@@ -41,25 +41,7 @@ fn cost(out: &mut Lines) -> core::fmt::Result {
     )
 }
 
-#[entry]
-fn main() -> ! {
-    common::start_systick();
-    let ok = match Lines::stdout() {
-        Some(mut out) => {
-            inference::run(&mut out, &trained::SPIRAL_TRAINED).is_ok() && cost(&mut out).is_ok()
-        }
-        None => false,
-    };
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {}
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    debug::exit(debug::EXIT_FAILURE);
-    loop {}
-}
+skeleton::lines!(
+    |out| inference::run(&mut out, &trained::SPIRAL_TRAINED).is_ok() && cost(&mut out).is_ok(),
+    panic: exit
+);

@@ -8,82 +8,26 @@
 #![no_std]
 #![no_main]
 
+#[allow(dead_code)] // the stack painting
+#[path = "../common.rs"]
+mod common;
+#[path = "../skeleton.rs"]
+mod skeleton;
 #[path = "../suite.rs"]
 mod suite;
 
+use common::{ticks, Lines, INSTRUCTIONS_PER_TICK};
 use core::fmt::{self, Write};
 use core::hint::black_box;
-use core::sync::atomic::{compiler_fence, Ordering::SeqCst};
-use cortex_m::peripheral::{syst::SystClkSource, SYST};
-use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hio};
 use vanillanets::activations::{Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
 use vanillanets::losses::{
     BinaryCrossEntropy, CategoricalCrossEntropy, Labels, Loss, MeanSquaredError,
     SoftmaxCrossEntropy,
 };
 
-/// Buffers one line and hands it to the host in one semihosting call.
-struct Lines {
-    host: hio::HostStream,
-    buf: [u8; 1024],
-    len: usize,
-}
-
-impl Write for Lines {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for &b in s.as_bytes() {
-            if self.len == self.buf.len() {
-                self.flush()?;
-            }
-            self.buf[self.len] = b;
-            self.len += 1;
-            if b == b'\n' {
-                self.flush()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Lines {
-    fn flush(&mut self) -> fmt::Result {
-        let r = self
-            .host
-            .write_all(&self.buf[..self.len])
-            .map_err(|_| fmt::Error);
-        self.len = 0;
-        r
-    }
-}
-
-/// SysTick ticks spent in `f` (core clock, reload 0xFF_FFFF, counts down).
-#[inline(always)]
-fn ticks(f: impl FnOnce()) -> u32 {
-    compiler_fence(SeqCst);
-    let t0 = SYST::get_current();
-    compiler_fence(SeqCst);
-    f();
-    compiler_fence(SeqCst);
-    let t1 = SYST::get_current();
-    compiler_fence(SeqCst);
-    t0.wrapping_sub(t1) & 0x00FF_FFFF
-}
-
-/// Exactly 2 instructions (subs + bne) per iteration, for the calibration.
-#[inline(always)]
-fn spin(n: u32) {
-    // SAFETY: a register-only countdown loop; touches no memory.
-    unsafe {
-        core::arch::asm!("2:", "subs {0}, #1", "bne 2b",
-                         inout(reg) n => _, options(nomem, nostack));
-    }
-}
-
 const ROWS: usize = 16;
 const COLS: usize = 16;
 const N: usize = ROWS * COLS;
-const INSTRUCTIONS_PER_TICK: u32 = 40;
 
 fn cost(out: &mut Lines, name: &str, f: impl FnOnce()) -> fmt::Result {
     let t = ticks(f);
@@ -149,46 +93,12 @@ fn costs(out: &mut Lines) -> fmt::Result {
     Ok(())
 }
 
-#[entry]
-fn main() -> ! {
-    // SAFETY: the only user of the peripherals; nothing else runs.
-    let mut p = unsafe { cortex_m::Peripherals::steal() };
-    p.SYST.set_clock_source(SystClkSource::Core);
-    p.SYST.set_reload(0x00FF_FFFF);
-    p.SYST.clear_current();
-    p.SYST.enable_counter();
-
-    let Ok(host) = hio::hstdout() else {
-        debug::exit(debug::EXIT_FAILURE);
-        loop {}
-    };
-    let mut out = Lines {
-        host,
-        buf: [0; 1024],
-        len: 0,
-    };
-
-    let mut ok = suite::run(&mut out).is_ok();
-
-    // 200_000 extra instructions must be 5000 ticks at 40 instructions/tick.
-    let a = ticks(|| spin(black_box(1_000)));
-    let b = ticks(|| spin(black_box(101_000)));
-    ok &= writeln!(out, "calib ticks(200000 instr) = {}", b - a).is_ok();
-    ok &= costs(&mut out).is_ok();
-
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {}
+/// The suite's results, the calibration line, the costs.
+fn run(out: &mut Lines) -> bool {
+    let mut ok = suite::run(out).is_ok();
+    ok &= common::calibration(out).is_ok();
+    ok &= costs(out).is_ok();
+    ok
 }
 
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    if let Ok(mut host) = hio::hstdout() {
-        let _ = writeln!(host, "PANIC: {info}");
-    }
-    debug::exit(debug::EXIT_FAILURE);
-    loop {}
-}
+skeleton::lines!(|out| run(&mut out), panic: print);

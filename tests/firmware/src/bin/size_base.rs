@@ -1,23 +1,9 @@
-//! Size baseline: the same firmware as `size_lib`, without the crate.
+//! Size baseline: the same firmware as `size_lib`, without the crate
+//! (skeleton: `src/skeleton.rs`).
 #![no_std]
 #![no_main]
 
-use core::hint::black_box;
-use cortex_m_rt::entry;
-use cortex_m_semihosting::debug;
+#[path = "../skeleton.rs"]
+mod skeleton;
 
-#[entry]
-fn main() -> ! {
-    let ok = black_box(true);
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {}
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    loop {}
-}
+skeleton::size!(core::hint::black_box(true));

@@ -5,23 +5,7 @@
 
 #[path = "../calls.rs"]
 mod calls;
+#[path = "../skeleton.rs"]
+mod skeleton;
 
-use core::hint::black_box;
-use cortex_m_rt::entry;
-use cortex_m_semihosting::debug;
-
-#[entry]
-fn main() -> ! {
-    let ok = black_box(calls::exercise());
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {}
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    loop {}
-}
+skeleton::size!(core::hint::black_box(calls::exercise()));

@@ -23,14 +23,14 @@
 mod common;
 #[path = "../plain.rs"]
 mod plain;
+#[path = "../skeleton.rs"]
+mod skeleton;
 #[path = "../training.rs"]
 mod training;
 
 use common::{elapsed, stack_used, ticks, Lines, INSTRUCTIONS_PER_TICK};
 use core::fmt::{self, Display, Write};
 use core::hint::black_box;
-use cortex_m_rt::entry;
-use cortex_m_semihosting::debug;
 use training::{Memory, Net, Outcome, Probe, BATCH, MICRO};
 use vanillanets::activations::{Activation, ReLU, Sigmoid, Softmax};
 use vanillanets::layers::{Dense, Gradients, Layer};
@@ -633,29 +633,10 @@ fn memory_lines(
     self::memory(out, "circle", &memory.circle, circle)
 }
 
-#[entry]
-fn main() -> ! {
+skeleton::lines!(
     static mut MEMORY: Memory = Memory::new();
     static mut SCRATCH: Scratch = Scratch::new();
     static mut BENCH: Bench = Bench::new();
-    common::start_systick();
-    let ok = match Lines::stdout() {
-        Some(mut out) => matches!(run(&mut out, MEMORY, SCRATCH, BENCH), Ok(true)),
-        None => false,
-    };
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {}
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    if let Ok(mut host) = cortex_m_semihosting::hio::hstdout() {
-        let _ = writeln!(host, "PANIC: {info}");
-    }
-    debug::exit(debug::EXIT_FAILURE);
-    loop {}
-}
+    |out| matches!(run(&mut out, MEMORY, SCRATCH, BENCH), Ok(true)),
+    panic: print
+);
