@@ -130,17 +130,9 @@ impl LossCheck<'_> {
     fn backward(&self, report: &mut Report) {
         let want = self.case.f32s("dx", self.case.n());
         let p = self.case.f32s("p", self.case.n());
-        for (i, (&g, &w)) in self.dx.iter().zip(want).enumerate() {
-            report.check(same(g, w), || {
-                format!(
-                    "{}: p = {}: got {}, NumPy {}",
-                    self.case.at(i),
-                    show(p[i]),
-                    show(g),
-                    show(w)
-                )
-            });
-        }
+        report.check_bits(&self.dx, want, |i| {
+            format!("{}: p = {}", self.case.at(i), show(p[i]))
+        });
     }
 }
 
@@ -161,8 +153,7 @@ fn row_means(v: &[f64], k: usize) -> Vec<f64> {
 /// compared with the row mean of the f64 elements, and with the row mean of
 /// NumPy's f32 elements within the bound plus NumPy's own mean distance from
 /// the f64 elements.
-fn bce(part: Part, what: &'static str) {
-    let mut report = Report::new(what);
+fn bce(report: &mut Report, part: Part) {
     for case in cases(LOSSES, "bce") {
         let (n, k) = (case.n(), case.cols);
         let (p, t) = (case.f32s("p", n), case.f32s("t", n));
@@ -197,7 +188,7 @@ fn bce(part: Part, what: &'static str) {
         };
         match part {
             Part::Forward => {
-                check.forward(&mut report, None);
+                check.forward(report, None);
                 // Against NumPy's own elements.
                 let reference: Vec<f64> = row_means(
                     &elements.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(),
@@ -228,31 +219,14 @@ fn bce(part: Part, what: &'static str) {
                     });
                 }
             }
-            Part::Calculate => check.calculate(&mut report),
-            Part::Backward => check.backward(&mut report),
+            Part::Calculate => check.calculate(report),
+            Part::Backward => check.backward(report),
         }
     }
-    report.finish();
-}
-
-#[test]
-fn bce_forward_is_within_bound() {
-    bce(Part::Forward, "BinaryCrossEntropy forward (row means)");
-}
-
-#[test]
-fn bce_calculate_is_within_bound() {
-    bce(Part::Calculate, "BinaryCrossEntropy calculate");
-}
-
-#[test]
-fn bce_backward_is_bit_identical() {
-    bce(Part::Backward, "BinaryCrossEntropy backward");
 }
 
 /// MeanSquaredError, every case, for `part`.
-fn mse(part: Part, what: &'static str) {
-    let mut report = Report::new(what);
+fn mse(report: &mut Report, part: Part) {
     for case in cases(LOSSES, "mse") {
         let (n, k) = (case.n(), case.cols);
         let (p, t) = (case.f32s("p", n), case.f32s("t", n));
@@ -282,27 +256,11 @@ fn mse(part: Part, what: &'static str) {
             row_bound,
         };
         match part {
-            Part::Forward => check.forward(&mut report, Some(reference)),
-            Part::Calculate => check.calculate(&mut report),
-            Part::Backward => check.backward(&mut report),
+            Part::Forward => check.forward(report, Some(reference)),
+            Part::Calculate => check.calculate(report),
+            Part::Backward => check.backward(report),
         }
     }
-    report.finish();
-}
-
-#[test]
-fn mse_forward_is_within_bound() {
-    mse(Part::Forward, "MeanSquaredError forward");
-}
-
-#[test]
-fn mse_calculate_is_within_bound() {
-    mse(Part::Calculate, "MeanSquaredError calculate");
-}
-
-#[test]
-fn mse_backward_is_bit_identical() {
-    mse(Part::Backward, "MeanSquaredError backward");
 }
 
 /// CategoricalCrossEntropy (`op` "cce") or SparseCategoricalCrossEntropy
@@ -314,8 +272,7 @@ fn mse_backward_is_bit_identical() {
 /// the same class's float32 result for the same labels as float32 one-hot
 /// rows, which the crate must match bit for bit, and the crate must also be
 /// within one f32 step of the float64 gradient.
-fn cce(op: &str, sparse: bool, part: Part, what: &'static str) {
-    let mut report = Report::new(what);
+fn cce(report: &mut Report, op: &str, sparse: bool, part: Part) {
     for case in cases(LOSSES, op) {
         let (n, k) = (case.n(), case.cols);
         let p = case.f32s("p", n);
@@ -365,10 +322,10 @@ fn cce(op: &str, sparse: bool, part: Part, what: &'static str) {
             row_exact: exact,
         };
         match part {
-            Part::Forward => check.forward(&mut report, Some(reference)),
-            Part::Calculate => check.calculate(&mut report),
+            Part::Forward => check.forward(report, Some(reference)),
+            Part::Calculate => check.calculate(report),
             Part::Backward => {
-                check.backward(&mut report);
+                check.backward(report);
                 if by_class {
                     let wide = case.f64s("dx64", n);
                     for (i, (&g, &w)) in check.dx.iter().zip(wide).enumerate() {
@@ -386,65 +343,27 @@ fn cce(op: &str, sparse: bool, part: Part, what: &'static str) {
             }
         }
     }
-    report.finish();
 }
 
+/// BinaryCrossEntropy, MeanSquaredError, CategoricalCrossEntropy and
+/// SparseCategoricalCrossEntropy, every case: the per-sample forward and
+/// `calculate` within their bounds, the backward bit for bit. One report per
+/// part, each naming every failing case (and so its op); the test fails once,
+/// listing all three.
 #[test]
-fn cce_forward_is_within_bound() {
-    cce(
-        "cce",
-        false,
-        Part::Forward,
-        "CategoricalCrossEntropy forward",
-    );
-}
-
-#[test]
-fn cce_calculate_is_within_bound() {
-    cce(
-        "cce",
-        false,
-        Part::Calculate,
-        "CategoricalCrossEntropy calculate",
-    );
-}
-
-#[test]
-fn cce_backward_is_bit_identical() {
-    cce(
-        "cce",
-        false,
-        Part::Backward,
-        "CategoricalCrossEntropy backward",
-    );
-}
-
-#[test]
-fn scce_forward_is_within_bound() {
-    cce(
-        "scce",
-        true,
-        Part::Forward,
-        "SparseCategoricalCrossEntropy forward",
-    );
-}
-
-#[test]
-fn scce_calculate_is_within_bound() {
-    cce(
-        "scce",
-        true,
-        Part::Calculate,
-        "SparseCategoricalCrossEntropy calculate",
-    );
-}
-
-#[test]
-fn scce_backward_is_bit_identical() {
-    cce(
-        "scce",
-        true,
-        Part::Backward,
-        "SparseCategoricalCrossEntropy backward",
-    );
+fn losses_match_numpy() {
+    let parts = [
+        (Part::Forward, "per-sample forward (BCE row means)"),
+        (Part::Calculate, "calculate"),
+        (Part::Backward, "backward"),
+    ];
+    let reports = parts.map(|(part, what)| {
+        let mut report = Report::new(what);
+        bce(&mut report, part);
+        mse(&mut report, part);
+        cce(&mut report, "cce", false, part);
+        cce(&mut report, "scce", true, part);
+        report
+    });
+    Report::finish_all(reports);
 }
