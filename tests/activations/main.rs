@@ -44,37 +44,25 @@ fn config() -> ProptestConfig {
 
 /// Binds `$a` to the zero-sized (or slope-carrying) kernel that `$kind`
 /// names, then evaluates `$body`. Written out here rather than trusting the
-/// crate's own dispatch.
+/// crate's own dispatch: each unit variant is bound to the kernel of the same
+/// name, LeakyReLU to one with the variant's slope.
 macro_rules! with_kernel {
-    ($kind:expr, $a:ident => $body:expr) => {{
+    ($kind:expr, $a:ident => $body:expr) => {
+        with_kernel!(@units $kind, $a => $body; Linear, ReLU, Sigmoid, Tanh, Softmax)
+    };
+    (@units $kind:expr, $a:ident => $body:expr; $($unit:ident),*) => {{
         use ::vanillanets::activations::{
             ActivationKind, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh,
         };
         match $kind {
-            ActivationKind::Linear => {
-                let $a = Linear;
-                $body
-            }
-            ActivationKind::ReLU => {
-                let $a = ReLU;
-                $body
-            }
             ActivationKind::LeakyReLU { slope } => {
                 let $a = LeakyReLU::with_slope(slope);
                 $body
             }
-            ActivationKind::Sigmoid => {
-                let $a = Sigmoid;
+            $(ActivationKind::$unit => {
+                let $a = $unit;
                 $body
-            }
-            ActivationKind::Tanh => {
-                let $a = Tanh;
-                $body
-            }
-            ActivationKind::Softmax => {
-                let $a = Softmax;
-                $body
-            }
+            })*
         }
     }};
 }
