@@ -121,6 +121,32 @@ where
     })
 }
 
+/// A `rows × cols` batch of inputs `x` and upstream gradients `dv`, with
+/// `y`, an arbitrary `output` argument for the backward.
+#[derive(Clone, Debug)]
+struct Batch {
+    rows: usize,
+    cols: usize,
+    x: Vec<f32>,
+    y: Vec<f32>,
+    dv: Vec<f32>,
+}
+
+/// Any kind and a batch of up to 4 × 6 (zeros included) of any bits: the
+/// inputs of the bit-for-bit equalities between two forms of one call.
+fn kind_and_batch() -> impl Strategy<Value = (ActivationKind, Batch)> {
+    let b = batch(0..=4, 0..=6, wild(), wild()).prop_flat_map(|(rows, cols, x, dv)| {
+        vec(wild(), x.len()).prop_map(move |y| Batch {
+            rows,
+            cols,
+            x: x.clone(),
+            y,
+            dv: dv.clone(),
+        })
+    });
+    (any_kind(), b)
+}
+
 /// Any `f32` bit pattern (NaN with any payload, ±inf, subnormals, ±0), with
 /// the special values and ordinary numbers over-weighted.
 fn wild() -> impl Strategy<Value = f32> + Clone {
