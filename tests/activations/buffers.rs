@@ -96,85 +96,96 @@ fn cycle(pool: &[f32], len: usize) -> Vec<f32> {
     (0..len).map(|i| pool[i % pool.len()]).collect()
 }
 
-/// Runs `ops` on an `ActivationBuffer<A, N>` and on a model of it built from
-/// the stateless kernel and the documented errors, and compares the result of
-/// every call and, after every call, `output()`, `dinputs()` and `shape()`.
-fn check_buffer_ops<A: Activation + Copy, const N: usize>(
+/// The model of an `ActivationBuffer`'s state, built from the stateless
+/// kernel and the documented errors.
+struct BufferModel<A> {
     a: A,
     row_wise: bool,
-    ops: &[BufferOp],
-) -> Result<(), TestCaseError> {
-    let mut buffer: ActivationBuffer<A, N> = ActivationBuffer::new(a);
-    // (rows, cols, output) of the last successful forward, and the dinputs
-    // of a backward since then.
-    let mut last: Option<(usize, usize, Vec<f32>)> = None;
-    let mut dinputs: Option<Vec<f32>> = None;
+    capacity: usize,
+    /// `(rows, cols, output)` of the last successful forward.
+    last: Option<(usize, usize, Vec<f32>)>,
+    /// The dinputs of a backward since that forward.
+    dinputs: Option<Vec<f32>>,
+}
 
-    prop_assert_eq!(buffer.capacity(), N);
-    for op in ops {
-        match op {
-            BufferOp::Forward {
-                rows,
-                cols,
-                exact,
-                len,
-                pool,
-            } => {
-                let (rows, cols) = (*rows, *cols);
-                let n = expected_elements(false, rows, cols);
-                let len = match n {
-                    Ok(n) if *exact && n <= N + 4 => n,
-                    _ => *len,
-                };
-                let x = cycle(pool, len);
-                let want = match n {
-                    Err(e) => Err(e),
-                    Ok(n) if n > N => Err(Error::CapacityExceeded {
-                        required: n,
-                        capacity: N,
-                    }),
-                    Ok(_) if row_wise && cols == 0 => Err(Error::EmptyShape { rows, cols }),
-                    Ok(n) => expected_lengths(n, &[("inputs", len)]),
-                };
-                let got = buffer.forward(&x, rows, cols).map(<[f32]>::to_vec);
-                match want {
-                    Err(e) => prop_assert_eq!(got, Err(e), "forward {}x{} len {}", rows, cols, len),
-                    Ok(()) => {
-                        let mut y = vec![0.0_f32; len];
-                        prop_assert_eq!(a.forward(&x, rows, cols, &mut y), Ok(()));
-                        let got = got.map_err(|e| {
-                            TestCaseError::fail(format!("forward {rows}x{cols}: {e}"))
-                        })?;
-                        prop_assert_eq!(bits(&got), bits(&y));
-                        last = Some((rows, cols, y));
-                        dinputs = None;
-                    }
-                }
-            }
-            BufferOp::Backward { exact, len, pool } => {
-                let len = match &last {
-                    Some((_, _, y)) if *exact => y.len(),
-                    _ => *len,
-                };
-                let dv = cycle(pool, len);
-                let got = buffer.backward(&dv).map(<[f32]>::to_vec);
-                match &last {
-                    None => prop_assert_eq!(got, Err(Error::BackwardBeforeForward)),
-                    Some((rows, cols, y)) => match expected_lengths(y.len(), &[("dvalues", len)]) {
-                        Err(e) => prop_assert_eq!(got, Err(e)),
-                        Ok(()) => {
-                            let mut dx = vec![0.0_f32; len];
-                            prop_assert_eq!(a.backward(y, &dv, *rows, *cols, &mut dx), Ok(()));
-                            let got =
-                                got.map_err(|e| TestCaseError::fail(format!("backward: {e}")))?;
-                            prop_assert_eq!(bits(&got), bits(&dx));
-                            dinputs = Some(dx);
-                        }
-                    },
-                }
-            }
+impl<A: Activation + Copy> BufferModel<A> {
+    /// The buffer's `forward` returns what the model predicts: the error, or
+    /// the kernel's output bit for bit.
+    fn forward<const N: usize>(
+        &mut self,
+        buffer: &mut ActivationBuffer<A, N>,
+        (rows, cols): (usize, usize),
+        exact: bool,
+        len: usize,
+        pool: &[f32],
+    ) -> Result<(), TestCaseError> {
+        let n = expected_elements(false, rows, cols);
+        let len = match n {
+            Ok(n) if exact && n <= self.capacity + 4 => n,
+            _ => len,
+        };
+        let x = cycle(pool, len);
+        let want = match n {
+            Err(e) => Err(e),
+            Ok(n) if n > self.capacity => Err(Error::CapacityExceeded {
+                required: n,
+                capacity: self.capacity,
+            }),
+            Ok(_) if self.row_wise && cols == 0 => Err(Error::EmptyShape { rows, cols }),
+            Ok(n) => expected_lengths(n, &[("inputs", len)]),
+        };
+        let got = buffer.forward(&x, rows, cols).map(<[f32]>::to_vec);
+        if let Err(e) = want {
+            prop_assert_eq!(got, Err(e), "forward {}x{} len {}", rows, cols, len);
+            return Ok(());
         }
-        match &last {
+        let mut y = vec![0.0_f32; len];
+        prop_assert_eq!(self.a.forward(&x, rows, cols, &mut y), Ok(()));
+        let got = got.map_err(|e| TestCaseError::fail(format!("forward {rows}x{cols}: {e}")))?;
+        prop_assert_eq!(bits(&got), bits(&y));
+        self.last = Some((rows, cols, y));
+        self.dinputs = None;
+        Ok(())
+    }
+
+    /// The buffer's `backward` returns what the model predicts: the error, or
+    /// the kernel's `dinputs` from the last output, bit for bit.
+    fn backward<const N: usize>(
+        &mut self,
+        buffer: &mut ActivationBuffer<A, N>,
+        exact: bool,
+        len: usize,
+        pool: &[f32],
+    ) -> Result<(), TestCaseError> {
+        let len = match &self.last {
+            Some((_, _, y)) if exact => y.len(),
+            _ => len,
+        };
+        let dv = cycle(pool, len);
+        let got = buffer.backward(&dv).map(<[f32]>::to_vec);
+        let Some((rows, cols, y)) = &self.last else {
+            prop_assert_eq!(got, Err(Error::BackwardBeforeForward));
+            return Ok(());
+        };
+        if let Err(e) = expected_lengths(y.len(), &[("dvalues", len)]) {
+            prop_assert_eq!(got, Err(e));
+            return Ok(());
+        }
+        let mut dx = vec![0.0_f32; len];
+        prop_assert_eq!(self.a.backward(y, &dv, *rows, *cols, &mut dx), Ok(()));
+        let got = got.map_err(|e| TestCaseError::fail(format!("backward: {e}")))?;
+        prop_assert_eq!(bits(&got), bits(&dx));
+        self.dinputs = Some(dx);
+        Ok(())
+    }
+
+    /// `output()`, `shape()` and `dinputs()` are the model's after `op`.
+    fn check_state<const N: usize>(
+        &self,
+        buffer: &ActivationBuffer<A, N>,
+        op: &BufferOp,
+    ) -> Result<(), TestCaseError> {
+        match &self.last {
             None => {
                 prop_assert!(buffer.output().is_empty());
                 prop_assert_eq!(buffer.shape(), (0, 0));
@@ -186,10 +197,45 @@ fn check_buffer_ops<A: Activation + Copy, const N: usize>(
         }
         prop_assert_eq!(
             buffer.dinputs().map(bits),
-            dinputs.as_deref().map(bits),
+            self.dinputs.as_deref().map(bits),
             "dinputs() after {:?}",
             op
         );
+        Ok(())
+    }
+}
+
+/// Runs `ops` on an `ActivationBuffer<A, N>` and on a model of it built from
+/// the stateless kernel and the documented errors, and compares the result of
+/// every call and, after every call, `output()`, `dinputs()` and `shape()`.
+fn check_buffer_ops<A: Activation + Copy, const N: usize>(
+    a: A,
+    row_wise: bool,
+    ops: &[BufferOp],
+) -> Result<(), TestCaseError> {
+    let mut buffer: ActivationBuffer<A, N> = ActivationBuffer::new(a);
+    let mut model = BufferModel {
+        a,
+        row_wise,
+        capacity: N,
+        last: None,
+        dinputs: None,
+    };
+    prop_assert_eq!(buffer.capacity(), N);
+    for op in ops {
+        match op {
+            BufferOp::Forward {
+                rows,
+                cols,
+                exact,
+                len,
+                pool,
+            } => model.forward(&mut buffer, (*rows, *cols), *exact, *len, pool)?,
+            BufferOp::Backward { exact, len, pool } => {
+                model.backward(&mut buffer, *exact, *len, pool)?
+            }
+        }
+        model.check_state(&buffer, op)?;
     }
     Ok(())
 }

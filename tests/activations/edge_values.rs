@@ -52,6 +52,21 @@ fn leaky_relu_edge_values_backward_from_output() {
     assert_eq!(dx, [1.0, 1.0, 1.0, 10.0]);
 }
 
+/// The backward of four elements, as a `rows × cols` batch, gives
+/// `[±0, ±0, NaN, NaN]`: two saturated outputs and two NaNs.
+fn backward_is_zero_zero_nan_nan(
+    a: &impl Activation,
+    y: [f32; 4],
+    dv: [f32; 4],
+    (rows, cols): (usize, usize),
+) {
+    let mut dx = [9.0_f32; 4];
+    a.backward(&y, &dv, rows, cols, &mut dx).unwrap();
+    assert_eq!(&dx[..2], &[0.0, 0.0], "y = {y:?}, dv = {dv:?}");
+    assert!(dx[2].is_nan(), "dx = {dx:?}");
+    assert!(dx[3].is_nan(), "dx = {dx:?}");
+}
+
 #[test]
 fn sigmoid_saturation_and_backward_edges() {
     let x = [-89.0_f32, -88.0, 17.0, 16.0, -0.0, 88.8];
@@ -70,13 +85,7 @@ fn sigmoid_saturation_and_backward_edges() {
 
     // dv · y · (1 - y) vanishes at both ends and propagates NaN.
     let y = [0.0_f32, 1.0, f32::NAN, 0.5];
-    let mut dx = [9.0_f32; 4];
-    Sigmoid
-        .backward(&y, &[3.0, 3.0, 3.0, f32::NAN], 2, 2, &mut dx)
-        .unwrap();
-    assert_eq!(&dx[..2], &[0.0, 0.0]);
-    assert!(dx[2].is_nan());
-    assert!(dx[3].is_nan());
+    backward_is_zero_zero_nan_nan(&Sigmoid, y, [3.0, 3.0, 3.0, f32::NAN], (2, 2));
 }
 
 #[test]
@@ -95,12 +104,7 @@ fn tanh_saturation_tiny_inputs_and_backward_edges() {
 
     // dv · (1 - y²): zero at ±1, NaN for NaN, and inf·0 = NaN as in NumPy.
     let y = [1.0_f32, -1.0, f32::NAN, 1.0];
-    let mut dx = [9.0_f32; 4];
-    Tanh.backward(&y, &[5.0, 5.0, 5.0, f32::INFINITY], 1, 4, &mut dx)
-        .unwrap();
-    assert_eq!(&dx[..2], &[0.0, 0.0]);
-    assert!(dx[2].is_nan());
-    assert!(dx[3].is_nan());
+    backward_is_zero_zero_nan_nan(&Tanh, y, [5.0, 5.0, 5.0, f32::INFINITY], (1, 4));
 }
 
 #[test]

@@ -73,6 +73,54 @@ fn some_len(rows: usize, cols: usize) -> BoxedStrategy<usize> {
     }
 }
 
+/// One property case: the shape, the eight slice lengths, the sentinel fill
+/// of every writable slice and the element count the contract computes.
+struct Setup<'a> {
+    rows: usize,
+    cols: usize,
+    lens: &'a [usize],
+    fill: u32,
+    shape: Result<usize, Error>,
+}
+
+impl Setup<'_> {
+    /// A writable slice of length `lens[i]`, filled with the sentinel.
+    fn filled(&self, i: usize) -> Vec<f32> {
+        vec![f32::from_bits(self.fill); self.lens[i]]
+    }
+
+    /// A read-only slice of length `lens[i]`.
+    fn data(&self, i: usize) -> Vec<f32> {
+        (0..self.lens[i]).map(|v| v as f32 - 1.5).collect()
+    }
+
+    /// `got` is exactly the error the contract predicts for the arguments
+    /// `args` (name, index into `lens`, in the documented order), or `Ok`;
+    /// on `Err`, `written` is still bit-identical to its sentinel fill.
+    fn check(
+        &self,
+        method: &str,
+        got: Result<(), Error>,
+        args: &[(&'static str, usize)],
+        written: &[f32],
+    ) -> Result<(), TestCaseError> {
+        let lengths: Vec<(&'static str, usize)> =
+            args.iter().map(|&(name, i)| (name, self.lens[i])).collect();
+        let want = self.shape.and_then(|n| expected_lengths(n, &lengths));
+        let (rows, cols, lens) = (self.rows, self.cols, self.lens);
+        prop_assert_eq!(got, want, "{} {}x{} lens {:?}", method, rows, cols, lens);
+        if got.is_err() {
+            prop_assert_eq!(
+                bits(written),
+                vec![self.fill; written.len()],
+                "{} wrote on error",
+                method
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Calls all four methods with the given slice lengths (in the order
 /// forward inputs/output, in-place values, backward output/dvalues/dinputs,
 /// in-place output/gradient), checks that each returns exactly the error the
@@ -86,77 +134,32 @@ fn check_errors<A: Activation>(
     lens: &[usize],
     fill: u32,
 ) -> Result<(), TestCaseError> {
-    let filled = |len: usize| vec![f32::from_bits(fill); len];
-    let data = |len: usize| (0..len).map(|i| i as f32 - 1.5).collect::<Vec<f32>>();
     let shape = expected_elements(row_wise, rows, cols);
-    let untouched = |v: &[f32], len: usize| bits(v) == vec![fill; len];
+    let s = Setup {
+        rows,
+        cols,
+        lens,
+        fill,
+        shape,
+    };
 
-    let inputs = data(lens[0]);
-    let mut output = filled(lens[1]);
+    let (inputs, mut output) = (s.data(0), s.filled(1));
     let got = a.forward(&inputs, rows, cols, &mut output);
-    let want = shape.and_then(|n| expected_lengths(n, &[("inputs", lens[0]), ("output", lens[1])]));
-    prop_assert_eq!(got, want, "forward {}x{} lens {:?}", rows, cols, lens);
-    if got.is_err() {
-        prop_assert!(untouched(&output, lens[1]), "forward wrote on error");
-    }
+    s.check("forward", got, &[("inputs", 0), ("output", 1)], &output)?;
 
-    let mut values = filled(lens[2]);
+    let mut values = s.filled(2);
     let got = a.forward_in_place(rows, cols, &mut values);
-    let want = shape.and_then(|n| expected_lengths(n, &[("values", lens[2])]));
-    prop_assert_eq!(
-        got,
-        want,
-        "forward_in_place {}x{} lens {:?}",
-        rows,
-        cols,
-        lens
-    );
-    if got.is_err() {
-        prop_assert!(
-            untouched(&values, lens[2]),
-            "forward_in_place wrote on error"
-        );
-    }
+    s.check("forward_in_place", got, &[("values", 2)], &values)?;
 
-    let output = data(lens[3]);
-    let dvalues = data(lens[4]);
-    let mut dinputs = filled(lens[5]);
+    let (output, dvalues, mut dinputs) = (s.data(3), s.data(4), s.filled(5));
     let got = a.backward(&output, &dvalues, rows, cols, &mut dinputs);
-    let want = shape.and_then(|n| {
-        expected_lengths(
-            n,
-            &[
-                ("output", lens[3]),
-                ("dvalues", lens[4]),
-                ("dinputs", lens[5]),
-            ],
-        )
-    });
-    prop_assert_eq!(got, want, "backward {}x{} lens {:?}", rows, cols, lens);
-    if got.is_err() {
-        prop_assert!(untouched(&dinputs, lens[5]), "backward wrote on error");
-    }
+    let args = [("output", 3), ("dvalues", 4), ("dinputs", 5)];
+    s.check("backward", got, &args, &dinputs)?;
 
-    let output = data(lens[6]);
-    let mut gradient = filled(lens[7]);
+    let (output, mut gradient) = (s.data(6), s.filled(7));
     let got = a.backward_in_place(&output, rows, cols, &mut gradient);
-    let want =
-        shape.and_then(|n| expected_lengths(n, &[("output", lens[6]), ("gradient", lens[7])]));
-    prop_assert_eq!(
-        got,
-        want,
-        "backward_in_place {}x{} lens {:?}",
-        rows,
-        cols,
-        lens
-    );
-    if got.is_err() {
-        prop_assert!(
-            untouched(&gradient, lens[7]),
-            "backward_in_place wrote on error"
-        );
-    }
-    Ok(())
+    let args = [("output", 6), ("gradient", 7)];
+    s.check("backward_in_place", got, &args, &gradient)
 }
 
 proptest! {

@@ -1,23 +1,16 @@
 //! In-place forms equal out-of-place forms, bit for bit, on any bits.
 
-use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use vanillanets::activations::Activation;
 use vanillanets_test::bits::bits;
 
-use crate::{any_kind, batch, config, wild};
+use crate::{config, kind_and_batch, Batch};
 
-/// In-place forms equal out-of-place forms bit for bit; `y` is an arbitrary
-/// `output` argument for the backward, besides the forward's own output.
-fn check_in_place<A: Activation>(
-    a: &A,
-    x: &[f32],
-    y: &[f32],
-    dv: &[f32],
-    rows: usize,
-    cols: usize,
-) -> Result<(), TestCaseError> {
+/// In-place forms equal out-of-place forms bit for bit; the backward is
+/// checked with the forward's own output and with the batch's arbitrary `y`.
+fn check_in_place<A: Activation>(a: &A, b: &Batch) -> Result<(), TestCaseError> {
+    let (rows, cols, x, dv) = (b.rows, b.cols, &b.x[..], &b.dv[..]);
     let n = x.len();
     let mut out = vec![0.0_f32; n];
     let r_out = a.forward(x, rows, cols, &mut out);
@@ -27,7 +20,7 @@ fn check_in_place<A: Activation>(
     if r_out.is_ok() {
         prop_assert_eq!(bits(&out), bits(&inp), "forward vs forward_in_place");
     }
-    for output in [&out[..], y] {
+    for output in [&out[..], &b.y] {
         let mut dx = vec![0.0_f32; n];
         let r_out = a.backward(output, dv, rows, cols, &mut dx);
         let mut g = dv.to_vec();
@@ -44,13 +37,8 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn in_place_equals_out_of_place(
-        kind in any_kind(),
-        (rows, cols, x, dv) in batch(0..=4, 0..=6, wild(), wild()),
-        y_seed in vec(wild(), 24),
-    ) {
-        let y = &y_seed[..x.len()];
-        check_in_place(&kind, &x, y, &dv, rows, cols)?;
-        with_kernel!(kind, a => check_in_place(&a, &x, y, &dv, rows, cols))?;
+    fn in_place_equals_out_of_place((kind, b) in kind_and_batch()) {
+        check_in_place(&kind, &b)?;
+        with_kernel!(kind, a => check_in_place(&a, &b))?;
     }
 }

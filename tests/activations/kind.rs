@@ -1,7 +1,6 @@
 //! `ActivationKind::X` equals the kernel `X` in all four methods, bit for
 //! bit, and converts from it.
 
-use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use vanillanets::activations::{
@@ -10,18 +9,21 @@ use vanillanets::activations::{
 use vanillanets_test::bits::bits;
 use vanillanets_test::kind_bits;
 
-use crate::{any_kind, batch, config, wild};
+use crate::{config, kind_and_batch, Batch};
 
 /// All four methods of two activations give the same results, bit for bit.
 fn check_same_kernel<A: Activation, B: Activation>(
     a: &A,
     b: &B,
-    x: &[f32],
-    y: &[f32],
-    dv: &[f32],
-    rows: usize,
-    cols: usize,
+    batch: &Batch,
 ) -> Result<(), TestCaseError> {
+    let (rows, cols, x, y, dv) = (
+        batch.rows,
+        batch.cols,
+        &batch.x[..],
+        &batch.y[..],
+        &batch.dv[..],
+    );
     let n = x.len();
     let (mut fa, mut fb) = (vec![0.0_f32; n], vec![0.0_f32; n]);
     prop_assert_eq!(
@@ -57,15 +59,10 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn activation_kind_equals_its_kernel(
-        kind in any_kind(),
-        (rows, cols, x, dv) in batch(0..=4, 0..=6, wild(), wild()),
-        y_seed in vec(wild(), 24),
-    ) {
-        let y = &y_seed[..x.len()];
+    fn activation_kind_equals_its_kernel((kind, b) in kind_and_batch()) {
         with_kernel!(kind, a => {
             prop_assert_eq!(kind_bits!(ActivationKind::from(a)), kind_bits!(kind));
-            check_same_kernel(&kind, &a, &x, y, &dv, rows, cols)
+            check_same_kernel(&kind, &a, &b)
         })?;
     }
 }

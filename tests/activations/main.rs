@@ -44,37 +44,25 @@ fn config() -> ProptestConfig {
 
 /// Binds `$a` to the zero-sized (or slope-carrying) kernel that `$kind`
 /// names, then evaluates `$body`. Written out here rather than trusting the
-/// crate's own dispatch.
+/// crate's own dispatch: each unit variant is bound to the kernel of the same
+/// name, LeakyReLU to one with the variant's slope.
 macro_rules! with_kernel {
-    ($kind:expr, $a:ident => $body:expr) => {{
+    ($kind:expr, $a:ident => $body:expr) => {
+        with_kernel!(@units $kind, $a => $body; Linear, ReLU, Sigmoid, Tanh, Softmax)
+    };
+    (@units $kind:expr, $a:ident => $body:expr; $($unit:ident),*) => {{
         use ::vanillanets::activations::{
             ActivationKind, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh,
         };
         match $kind {
-            ActivationKind::Linear => {
-                let $a = Linear;
-                $body
-            }
-            ActivationKind::ReLU => {
-                let $a = ReLU;
-                $body
-            }
             ActivationKind::LeakyReLU { slope } => {
                 let $a = LeakyReLU::with_slope(slope);
                 $body
             }
-            ActivationKind::Sigmoid => {
-                let $a = Sigmoid;
+            $(ActivationKind::$unit => {
+                let $a = $unit;
                 $body
-            }
-            ActivationKind::Tanh => {
-                let $a = Tanh;
-                $body
-            }
-            ActivationKind::Softmax => {
-                let $a = Softmax;
-                $body
-            }
+            })*
         }
     }};
 }
@@ -131,6 +119,32 @@ where
             vec(dv.clone(), r * c),
         )
     })
+}
+
+/// A `rows × cols` batch of inputs `x` and upstream gradients `dv`, with
+/// `y`, an arbitrary `output` argument for the backward.
+#[derive(Clone, Debug)]
+struct Batch {
+    rows: usize,
+    cols: usize,
+    x: Vec<f32>,
+    y: Vec<f32>,
+    dv: Vec<f32>,
+}
+
+/// Any kind and a batch of up to 4 × 6 (zeros included) of any bits: the
+/// inputs of the bit-for-bit equalities between two forms of one call.
+fn kind_and_batch() -> impl Strategy<Value = (ActivationKind, Batch)> {
+    let b = batch(0..=4, 0..=6, wild(), wild()).prop_flat_map(|(rows, cols, x, dv)| {
+        vec(wild(), x.len()).prop_map(move |y| Batch {
+            rows,
+            cols,
+            x: x.clone(),
+            y,
+            dv: dv.clone(),
+        })
+    });
+    (any_kind(), b)
 }
 
 /// Any `f32` bit pattern (NaN with any payload, ±inf, subnormals, ±0), with

@@ -34,17 +34,16 @@ fn clip_bounds_are_the_expected_f32_bit_patterns() {
     assert!(clip(f32::NAN).is_nan());
 }
 
-/// BCE at and around both bounds, with `n·k = 1` per element. Hand formulas
-/// with `c = clip(p)` (f32 bounds): `loss = -(y ln c + (1-y) ln(1-c))`,
-/// `grad = -(y/c - (1-y)/(1-c))`. Where `1 - c` is not representable it is
-/// the f32 value NumPy float32 also gets:
+/// BCE at and around both bounds, as `(p, y, loss, grad)` with `n·k = 1`.
+/// Hand formulas with `c = clip(p)` (f32 bounds):
+/// `loss = -(y ln c + (1-y) ln(1-c))`, `grad = -(y/c - (1-y)/(1-c))`. Where
+/// `1 - c` is not representable it is the f32 value NumPy float32 also gets:
 /// - `c = CLIP_MAX`: `1 - c = 2⁻²³` exactly, so `p = 1, y = 0` costs
 ///   `23 ln 2 = 15.942385`, not `-ln(1e-7) = 16.118095`, and its gradient is
 ///   `2²³ = 8388608`;
 /// - `c = CLIP_MIN`: `1 - c` rounds to `CLIP_MAX`, so `p = 0, y = 0` costs
 ///   `-ln(1 - 2⁻²³) = 1.1920929e-7` (f64 would give 1.0e-7).
-#[test]
-fn bce_at_the_clip_boundary() {
+fn bce_boundary_table() -> Vec<(f32, f32, f64, f64)> {
     let ln = f64::ln;
     let below_min = f32::from_bits(0x33D6_BF94);
     let above_min = f32::from_bits(0x33D6_BF96);
@@ -52,8 +51,7 @@ fn bce_at_the_clip_boundary() {
     let above_max = f32::from_bits(0x3F7F_FFFF); // 1 - 2⁻²⁴
     let lo_tail = 2.0_f64.powi(-23); // 1 - CLIP_MAX
     let ln2 = core::f64::consts::LN_2;
-    // (p, y, loss, grad)
-    let table: Vec<(f32, f32, f64, f64)> = vec![
+    vec![
         (0.0, 1.0, -ln(LO), -1.0 / LO),
         (-0.0, 1.0, -ln(LO), -1.0 / LO),
         (-1.0, 1.0, -ln(LO), -1.0 / LO),
@@ -83,38 +81,47 @@ fn bce_at_the_clip_boundary() {
         (CLIP_MAX, 1.0, -ln(HI), -1.0 / HI),
         (above_max, 1.0, -ln(HI), -1.0 / HI),
         (1.0, 1.0, -ln(HI), -1.0 / HI),
-    ];
-    // One element at a time: the values themselves.
-    for &(p, y, loss, grad) in &table {
+    ]
+}
+
+/// One element at a time: the values of [`bce_boundary_table`] themselves.
+#[test]
+fn bce_at_the_clip_boundary() {
+    for (p, y, loss, grad) in bce_boundary_table() {
         let mut l = [sentinel()];
+        let mut dx = [sentinel()];
         BinaryCrossEntropy
             .forward(&[p], &[y], 1, 1, &mut l)
             .unwrap();
-        assert!(
-            close(l[0], loss, 1e-6, 0.0),
-            "p={p:e} y={y}: loss {} vs {loss}",
-            l[0]
-        );
-        let mut dx = [sentinel()];
         BinaryCrossEntropy
             .backward(&[p], &[y], 1, 1, &mut dx)
             .unwrap();
-        assert!(
-            close(dx[0], grad, 1e-6, 0.0),
-            "p={p:e} y={y}: grad {} vs {grad}",
-            dx[0]
-        );
+        for (what, got, want) in [("loss", l[0], loss), ("grad", dx[0], grad)] {
+            assert!(
+                close(got, want, 1e-6, 0.0),
+                "p={p:e} y={y}: {what} {got} vs {want}"
+            );
+        }
     }
-    // The asymmetry, in plain numbers.
+}
+
+/// The asymmetry of the two bounds, in plain numbers.
+#[test]
+fn bce_clip_asymmetry_in_plain_numbers() {
     let mut l = [0.0_f32; 2];
     BinaryCrossEntropy
         .forward(&[1.0, 0.0], &[0.0, 1.0], 2, 1, &mut l)
         .unwrap();
     assert!((l[0] - 15.942_385).abs() < 2e-6, "{}", l[0]);
     assert!((l[1] - 16.118_095).abs() < 2e-6, "{}", l[1]);
+}
 
-    // As one batch: n = len rows of k = 1, then one row of k = len. The
-    // gradient divides by n·k either way; the mean is the mean of the table.
+/// [`bce_boundary_table`] as one batch: `n` = len rows of `k = 1`, then one
+/// row of `k` = len. The gradient divides by `n·k` either way; the mean is
+/// the mean of the table.
+#[test]
+fn bce_at_the_clip_boundary_as_one_batch() {
+    let table = bce_boundary_table();
     let m = table.len();
     let p: Vec<f32> = table.iter().map(|e| e.0).collect();
     let y: Vec<f32> = table.iter().map(|e| e.1).collect();

@@ -67,8 +67,18 @@ fn label_out_of_range_names_the_first_offending_row() {
     );
 }
 
+/// Buffers that every failing call below is handed; none may be written.
+fn untouched(buffers: &[&[f32]]) {
+    for (i, buf) in buffers.iter().enumerate() {
+        assert!(
+            buf.iter().all(|v| v.to_bits() == SENTINEL_BITS),
+            "buffer {i} was written by a failing call: {buf:?}"
+        );
+    }
+}
+
 #[test]
-fn length_and_shape_errors() {
+fn wrong_lengths_name_the_argument() {
     let p = [0.5_f32; 6];
     let y = [1.0_f32; 6];
     let mut l2 = [sentinel(); 2];
@@ -77,65 +87,74 @@ fn length_and_shape_errors() {
     let mut d5 = [sentinel(); 5];
     let two = Labels::Classes(&[0, 0]);
 
-    // labels of the wrong length
-    assert_eq!(
-        err(CategoricalCrossEntropy.calculate(&p, Labels::Classes(&[0, 1, 2]), 2, 3)),
-        mismatch("labels", 2, 3)
-    );
-    assert_eq!(
-        err(CategoricalCrossEntropy.calculate(&p, Labels::OneHot(&y[..5]), 2, 3)),
-        mismatch("labels", 6, 5)
-    );
-    assert_eq!(
-        err(SoftmaxCrossEntropy.backward(&p, Labels::Classes(&[0]), 2, 3, &mut d6)),
-        mismatch("labels", 2, 1)
-    );
-    // targets of the wrong length
-    assert_eq!(
-        err(BinaryCrossEntropy.calculate(&p, &y[..5], 2, 3)),
-        mismatch("targets", 6, 5)
-    );
-    assert_eq!(
-        err(MeanSquaredError.backward(&p, &y[..4], 2, 3, &mut d6)),
-        mismatch("targets", 6, 4)
-    );
-    // predictions of the wrong length (an (n,1) vs (n,) mix-up is refused)
-    assert_eq!(
-        err(BinaryCrossEntropy.forward(&p[..5], &y[..5], 2, 3, &mut l2)),
-        mismatch("predictions", 6, 5)
-    );
-    assert_eq!(
-        err(MeanSquaredError.calculate(&p[..2], &y[..2], 2, 2)),
-        mismatch("predictions", 4, 2)
-    );
-    assert_eq!(
-        err(CategoricalCrossEntropy.backward(&p[..5], two, 2, 3, &mut d6)),
-        mismatch("predictions", 6, 5)
-    );
-    // sample_losses must have `rows` elements, not rows * cols
-    assert_eq!(
-        err(BinaryCrossEntropy.forward(&p, &y, 2, 3, &mut l3)),
-        mismatch("sample_losses", 2, 3)
-    );
-    assert_eq!(
-        err(CategoricalCrossEntropy.forward(&p, two, 2, 3, &mut d6)),
-        mismatch("sample_losses", 2, 6)
-    );
-    // dinputs must have rows * cols
-    assert_eq!(
-        err(MeanSquaredError.backward(&p, &y, 2, 3, &mut d5)),
-        mismatch("dinputs", 6, 5)
-    );
-    assert_eq!(
-        err(SoftmaxCrossEntropy.backward(&p, two, 2, 3, &mut d5)),
-        mismatch("dinputs", 6, 5)
-    );
-    // forward_logits' output
-    assert_eq!(
-        err(SoftmaxCrossEntropy.forward_logits(&p, two, 2, 3, &mut d5)),
-        mismatch("output", 6, 5)
-    );
-    // rows * cols overflows
+    let calls = [
+        // labels of the wrong length
+        (
+            err(CategoricalCrossEntropy.calculate(&p, Labels::Classes(&[0, 1, 2]), 2, 3)),
+            mismatch("labels", 2, 3),
+        ),
+        (
+            err(CategoricalCrossEntropy.calculate(&p, Labels::OneHot(&y[..5]), 2, 3)),
+            mismatch("labels", 6, 5),
+        ),
+        (
+            err(SoftmaxCrossEntropy.backward(&p, Labels::Classes(&[0]), 2, 3, &mut d6)),
+            mismatch("labels", 2, 1),
+        ),
+        // targets of the wrong length
+        (
+            err(BinaryCrossEntropy.calculate(&p, &y[..5], 2, 3)),
+            mismatch("targets", 6, 5),
+        ),
+        (
+            err(MeanSquaredError.backward(&p, &y[..4], 2, 3, &mut d6)),
+            mismatch("targets", 6, 4),
+        ),
+        // predictions of the wrong length (an (n,1) vs (n,) mix-up is refused)
+        (
+            err(BinaryCrossEntropy.forward(&p[..5], &y[..5], 2, 3, &mut l2)),
+            mismatch("predictions", 6, 5),
+        ),
+        (
+            err(MeanSquaredError.calculate(&p[..2], &y[..2], 2, 2)),
+            mismatch("predictions", 4, 2),
+        ),
+        (
+            err(CategoricalCrossEntropy.backward(&p[..5], two, 2, 3, &mut d6)),
+            mismatch("predictions", 6, 5),
+        ),
+        // sample_losses must have `rows` elements, not rows * cols
+        (
+            err(BinaryCrossEntropy.forward(&p, &y, 2, 3, &mut l3)),
+            mismatch("sample_losses", 2, 3),
+        ),
+        (
+            err(CategoricalCrossEntropy.forward(&p, two, 2, 3, &mut d6)),
+            mismatch("sample_losses", 2, 6),
+        ),
+        // dinputs must have rows * cols
+        (
+            err(MeanSquaredError.backward(&p, &y, 2, 3, &mut d5)),
+            mismatch("dinputs", 6, 5),
+        ),
+        (
+            err(SoftmaxCrossEntropy.backward(&p, two, 2, 3, &mut d5)),
+            mismatch("dinputs", 6, 5),
+        ),
+        // forward_logits' output
+        (
+            err(SoftmaxCrossEntropy.forward_logits(&p, two, 2, 3, &mut d5)),
+            mismatch("output", 6, 5),
+        ),
+    ];
+    for (i, (got, want)) in calls.into_iter().enumerate() {
+        assert_eq!(got, want, "call {i} of the table");
+    }
+    untouched(&[&l2, &l3, &d6, &d5]);
+}
+
+#[test]
+fn overflowing_shapes_are_refused() {
     let over = Error::ShapeOverflow {
         rows: usize::MAX,
         cols: 2,
@@ -152,21 +171,34 @@ fn length_and_shape_errors() {
     ] {
         assert_eq!(got, over);
     }
-    // cols == 0 is EmptyShape whatever rows is
+    assert!(buf.dinputs().is_none());
+}
+
+#[test]
+fn zero_cols_is_an_empty_shape_whatever_rows_is() {
+    let mut d3 = [sentinel(); 3];
+    let mut buf: LossBuffer<MeanSquaredError, 4> = LossBuffer::new(MeanSquaredError);
     for rows in [0, 3] {
         let empty = Error::EmptyShape { rows, cols: 0 };
         for got in [
             err(BinaryCrossEntropy.calculate(&[], &[], rows, 0)),
-            err(MeanSquaredError.forward(&[], &[], rows, 0, &mut d6[..rows])),
+            err(MeanSquaredError.forward(&[], &[], rows, 0, &mut d3[..rows])),
             err(CategoricalCrossEntropy.backward(&[], Labels::OneHot(&[]), rows, 0, &mut [])),
             err(SoftmaxCrossEntropy.backward_in_place(Labels::OneHot(&[]), rows, 0, &mut [])),
             err(buf.backward(&[], &[], rows, 0).map(<[f32]>::len)),
         ] {
-            assert_eq!(got, empty);
+            assert_eq!(got, empty, "{rows}x0");
         }
     }
-    // rows == 0: calculate has no mean (EmptyShape, never NaN); forward and
-    // backward are an empty batch.
+    untouched(&[&d3]);
+    assert!(buf.dinputs().is_none());
+}
+
+/// `rows == 0`: `calculate` has no mean (`EmptyShape`, never NaN); forward
+/// and backward are an empty batch.
+#[test]
+fn zero_rows_has_no_mean_but_is_an_empty_batch() {
+    let none = Labels::Classes(&[]);
     let empty = Error::EmptyShape { rows: 0, cols: 3 };
     for got in [
         err(BinaryCrossEntropy.calculate(&[], &[], 0, 3)),
@@ -186,11 +218,6 @@ fn length_and_shape_errors() {
         SoftmaxCrossEntropy.backward_in_place(none, 0, 3, &mut []),
         Ok(())
     );
-    // Nothing was written by any of the failures above.
-    for buf in [&l2[..], &l3, &d6, &d5] {
-        assert!(buf.iter().all(|v| v.to_bits() == SENTINEL_BITS));
-    }
-    assert!(buf.dinputs().is_none());
 }
 
 // ---------------------------------------------------------------------------
@@ -309,34 +336,44 @@ fn deserved(c: &Call, api: Api) -> Vec<Error> {
     errs
 }
 
+/// Evaluates `$call` with `$loss` bound to the loss `$c.kind` names and `$y`
+/// to its targets (BCE, MSE) or labels (CCE, the fused loss).
+macro_rules! on_loss {
+    ($c:expr, |$loss:ident, $y:ident| $call:expr) => {
+        match $c.kind {
+            Kind::Bce => {
+                let ($loss, $y) = (BinaryCrossEntropy, &$c.values[..]);
+                $call
+            }
+            Kind::Mse => {
+                let ($loss, $y) = (MeanSquaredError, &$c.values[..]);
+                $call
+            }
+            Kind::Cce => {
+                let ($loss, $y) = (CategoricalCrossEntropy, $c.labels());
+                $call
+            }
+            Kind::Sce => {
+                let ($loss, $y) = (SoftmaxCrossEntropy, $c.labels());
+                $call
+            }
+        }
+    };
+}
+
 fn run_forward(c: &Call, out: &mut [f32]) -> Result<(), Error> {
     let (p, r, k) = (&c.predictions[..], c.rows, c.cols);
-    match c.kind {
-        Kind::Bce => BinaryCrossEntropy.forward(p, &c.values, r, k, out),
-        Kind::Mse => MeanSquaredError.forward(p, &c.values, r, k, out),
-        Kind::Cce => CategoricalCrossEntropy.forward(p, c.labels(), r, k, out),
-        Kind::Sce => SoftmaxCrossEntropy.forward(p, c.labels(), r, k, out),
-    }
+    on_loss!(c, |loss, y| loss.forward(p, y, r, k, out))
 }
 
 fn run_calculate(c: &Call) -> Result<f32, Error> {
     let (p, r, k) = (&c.predictions[..], c.rows, c.cols);
-    match c.kind {
-        Kind::Bce => BinaryCrossEntropy.calculate(p, &c.values, r, k),
-        Kind::Mse => MeanSquaredError.calculate(p, &c.values, r, k),
-        Kind::Cce => CategoricalCrossEntropy.calculate(p, c.labels(), r, k),
-        Kind::Sce => SoftmaxCrossEntropy.calculate(p, c.labels(), r, k),
-    }
+    on_loss!(c, |loss, y| loss.calculate(p, y, r, k))
 }
 
 fn run_backward(c: &Call, out: &mut [f32]) -> Result<(), Error> {
     let (p, r, k) = (&c.predictions[..], c.rows, c.cols);
-    match c.kind {
-        Kind::Bce => BinaryCrossEntropy.backward(p, &c.values, r, k, out),
-        Kind::Mse => MeanSquaredError.backward(p, &c.values, r, k, out),
-        Kind::Cce => CategoricalCrossEntropy.backward(p, c.labels(), r, k, out),
-        Kind::Sce => SoftmaxCrossEntropy.backward(p, c.labels(), r, k, out),
-    }
+    on_loss!(c, |loss, y| loss.backward(p, y, r, k, out))
 }
 
 /// A `LossBuffer`'s observable state: `(dinputs, shape)`.

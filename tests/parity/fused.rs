@@ -2,7 +2,6 @@
 //! `fused.txt`, bit for bit.
 
 use vanillanets::losses::{Labels, Loss, SoftmaxCrossEntropy};
-use vanillanets_test::bits::same;
 
 use crate::{cases, show, Report};
 
@@ -32,17 +31,9 @@ fn fused_backward_is_bit_identical() {
             report.check(result.is_ok(), || {
                 format!("case {} ({form}): {result:?}", case.id())
             });
-            for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-                report.check(same(g, w), || {
-                    format!(
-                        "{} ({form}): y = {}: got {}, NumPy {}",
-                        case.at(i),
-                        show(y[i]),
-                        show(g),
-                        show(w)
-                    )
-                });
-            }
+            report.check_bits(&got, want, |i| {
+                format!("{} ({form}): y = {}", case.at(i), show(y[i]))
+            });
         }
     }
     report.finish();

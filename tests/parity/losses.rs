@@ -51,10 +51,10 @@ fn loss_within(got: f32, reference: f32, exact: f64, bound: f64) -> bool {
     within(got, exact, bound)
 }
 
-/// The crate's per-sample losses, `calculate` and backward, or the first
-/// error.
+/// The crate's per-sample losses, `calculate` and backward; `None` after
+/// reporting a failed check if any of the three returned an error.
 macro_rules! run_loss {
-    ($loss:expr, $case:expr, $p:expr, $targets:expr) => {{
+    ($report:expr, $loss:expr, $case:expr, $p:expr, $targets:expr) => {{
         let (rows, cols) = ($case.rows, $case.cols);
         let mut per_sample = vec![f32::NAN; rows];
         let mut dx = vec![f32::NAN; rows * cols];
@@ -62,11 +62,16 @@ macro_rules! run_loss {
         let calculate = $loss.calculate($p, $targets, rows, cols);
         let backward = $loss.backward($p, $targets, rows, cols, &mut dx);
         match (forward, calculate, backward) {
-            (Ok(()), Ok(calc), Ok(())) => Ok((per_sample, calc, dx)),
-            (f, c, b) => Err(format!(
-                "case {}: forward {f:?}, calculate {c:?}, backward {b:?}",
-                $case.id()
-            )),
+            (Ok(()), Ok(calc), Ok(())) => Some((per_sample, calc, dx)),
+            (f, c, b) => {
+                $report.check(false, || {
+                    format!(
+                        "case {}: forward {f:?}, calculate {c:?}, backward {b:?}",
+                        $case.id()
+                    )
+                });
+                None
+            }
         }
     }};
 }
@@ -130,17 +135,9 @@ impl LossCheck<'_> {
     fn backward(&self, report: &mut Report) {
         let want = self.case.f32s("dx", self.case.n());
         let p = self.case.f32s("p", self.case.n());
-        for (i, (&g, &w)) in self.dx.iter().zip(want).enumerate() {
-            report.check(same(g, w), || {
-                format!(
-                    "{}: p = {}: got {}, NumPy {}",
-                    self.case.at(i),
-                    show(p[i]),
-                    show(g),
-                    show(w)
-                )
-            });
-        }
+        report.check_bits(&self.dx, want, |i| {
+            format!("{}: p = {}", self.case.at(i), show(p[i]))
+        });
     }
 }
 
@@ -156,37 +153,37 @@ fn row_means(v: &[f64], k: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The bound `B_r` of each row mean of k terms, each within `e·u` of its
+/// own magnitude `A_j` (given n×k, row by row): `(e + depth(k) + 1)·u·mean_j A_j`.
+fn row_mean_bounds(magnitude: impl Iterator<Item = f64>, k: usize, e: f64) -> Vec<f64> {
+    let magnitude: Vec<f64> = magnitude.collect();
+    row_means(&magnitude, k)
+        .iter()
+        .map(|m| (e + depth(k) as f64 + 1.0) * U * m * SLACK + TINY)
+        .collect()
+}
+
 /// BinaryCrossEntropy, every case, for `part`. VanillaNets' forward returns
 /// the n×k per-element losses; the crate's returns each row's mean, which is
 /// compared with the row mean of the f64 elements, and with the row mean of
 /// NumPy's f32 elements within the bound plus NumPy's own mean distance from
 /// the f64 elements.
-fn bce(part: Part, what: &'static str) {
-    let mut report = Report::new(what);
+fn bce(report: &mut Report, part: Part) {
     for case in cases(LOSSES, "bce") {
         let (n, k) = (case.n(), case.cols);
         let (p, t) = (case.f32s("p", n), case.f32s("t", n));
         let (elements, elements64) = (case.f32s("loss", n), case.f64s("loss64", n));
-        let (per_sample, calc, dx) = match run_loss!(BinaryCrossEntropy, case, p, t) {
-            Ok(v) => v,
-            Err(e) => {
-                report.check(false, || e);
-                continue;
-            }
+        let result = run_loss!(report, BinaryCrossEntropy, case, p, t);
+        let Some((per_sample, calc, dx)) = result else {
+            continue;
         };
-        let magnitude: Vec<f64> = p
-            .iter()
-            .zip(t)
-            .map(|(&p, &y)| {
-                let c = clip32(p);
-                let (w, d) = (1.0 - y, 1.0 - c);
-                (f64::from(y) * f64::from(c).ln()).abs() + (f64::from(w) * f64::from(d).ln()).abs()
-            })
-            .collect();
-        let row_bound: Vec<f64> = row_means(&magnitude, k)
-            .iter()
-            .map(|m| (5.0 + depth(k) as f64) * U * m * SLACK + TINY)
-            .collect();
+        // e = 4: `ln`, a product, and the sum of the two products.
+        let magnitude = p.iter().zip(t).map(|(&p, &y)| {
+            let c = clip32(p);
+            let (w, d) = (1.0 - y, 1.0 - c);
+            (f64::from(y) * f64::from(c).ln()).abs() + (f64::from(w) * f64::from(d).ln()).abs()
+        });
+        let row_bound = row_mean_bounds(magnitude, k, 4.0);
         let check = LossCheck {
             case: &case,
             row_exact: row_means(elements64, k),
@@ -197,7 +194,7 @@ fn bce(part: Part, what: &'static str) {
         };
         match part {
             Part::Forward => {
-                check.forward(&mut report, None);
+                check.forward(report, None);
                 // Against NumPy's own elements.
                 let reference: Vec<f64> = row_means(
                     &elements.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(),
@@ -228,51 +225,28 @@ fn bce(part: Part, what: &'static str) {
                     });
                 }
             }
-            Part::Calculate => check.calculate(&mut report),
-            Part::Backward => check.backward(&mut report),
+            Part::Calculate => check.calculate(report),
+            Part::Backward => check.backward(report),
         }
     }
-    report.finish();
-}
-
-#[test]
-fn bce_forward_is_within_bound() {
-    bce(Part::Forward, "BinaryCrossEntropy forward (row means)");
-}
-
-#[test]
-fn bce_calculate_is_within_bound() {
-    bce(Part::Calculate, "BinaryCrossEntropy calculate");
-}
-
-#[test]
-fn bce_backward_is_bit_identical() {
-    bce(Part::Backward, "BinaryCrossEntropy backward");
 }
 
 /// MeanSquaredError, every case, for `part`.
-fn mse(part: Part, what: &'static str) {
-    let mut report = Report::new(what);
+fn mse(report: &mut Report, part: Part) {
     for case in cases(LOSSES, "mse") {
         let (n, k) = (case.n(), case.cols);
         let (p, t) = (case.f32s("p", n), case.f32s("t", n));
         let reference = case.f32s("loss", case.rows);
-        let (per_sample, calc, dx) = match run_loss!(MeanSquaredError, case, p, t) {
-            Ok(v) => v,
-            Err(e) => {
-                report.check(false, || e);
-                continue;
-            }
+        let result = run_loss!(report, MeanSquaredError, case, p, t);
+        let Some((per_sample, calc, dx)) = result else {
+            continue;
         };
-        let squares: Vec<f64> = p
+        // e = 3: a subtraction and a square.
+        let squares = t
             .iter()
-            .zip(t)
-            .map(|(&p, &y)| (f64::from(y) - f64::from(p)).powi(2))
-            .collect();
-        let row_bound = row_means(&squares, k)
-            .iter()
-            .map(|m| (4.0 + depth(k) as f64) * U * m * SLACK + TINY)
-            .collect();
+            .zip(p)
+            .map(|(&y, &p)| (f64::from(y) - f64::from(p)).powi(2));
+        let row_bound = row_mean_bounds(squares, k, 3.0);
         let check = LossCheck {
             case: &case,
             row_exact: case.f64s("loss64", case.rows).to_vec(),
@@ -282,27 +256,11 @@ fn mse(part: Part, what: &'static str) {
             row_bound,
         };
         match part {
-            Part::Forward => check.forward(&mut report, Some(reference)),
-            Part::Calculate => check.calculate(&mut report),
-            Part::Backward => check.backward(&mut report),
+            Part::Forward => check.forward(report, Some(reference)),
+            Part::Calculate => check.calculate(report),
+            Part::Backward => check.backward(report),
         }
     }
-    report.finish();
-}
-
-#[test]
-fn mse_forward_is_within_bound() {
-    mse(Part::Forward, "MeanSquaredError forward");
-}
-
-#[test]
-fn mse_calculate_is_within_bound() {
-    mse(Part::Calculate, "MeanSquaredError calculate");
-}
-
-#[test]
-fn mse_backward_is_bit_identical() {
-    mse(Part::Backward, "MeanSquaredError backward");
 }
 
 /// CategoricalCrossEntropy (`op` "cce") or SparseCategoricalCrossEntropy
@@ -314,8 +272,7 @@ fn mse_backward_is_bit_identical() {
 /// the same class's float32 result for the same labels as float32 one-hot
 /// rows, which the crate must match bit for bit, and the crate must also be
 /// within one f32 step of the float64 gradient.
-fn cce(op: &str, sparse: bool, part: Part, what: &'static str) {
-    let mut report = Report::new(what);
+fn cce(report: &mut Report, op: &str, sparse: bool, part: Part) {
     for case in cases(LOSSES, op) {
         let (n, k) = (case.n(), case.cols);
         let p = case.f32s("p", n);
@@ -328,16 +285,12 @@ fn cce(op: &str, sparse: bool, part: Part, what: &'static str) {
             Labels::OneHot(case.f32s("t", n))
         };
         let result = if sparse {
-            run_loss!(SparseCategoricalCrossEntropy, case, p, labels)
+            run_loss!(report, SparseCategoricalCrossEntropy, case, p, labels)
         } else {
-            run_loss!(CategoricalCrossEntropy, case, p, labels)
+            run_loss!(report, CategoricalCrossEntropy, case, p, labels)
         };
-        let (per_sample, calc, dx) = match result {
-            Ok(v) => v,
-            Err(e) => {
-                report.check(false, || e);
-                continue;
-            }
+        let Some((per_sample, calc, dx)) = result else {
+            continue;
         };
         let row_bound: Vec<f64> = match labels {
             Labels::Classes(_) => exact.iter().map(|e| 2.0 * U * e.abs() + TINY).collect(),
@@ -365,10 +318,10 @@ fn cce(op: &str, sparse: bool, part: Part, what: &'static str) {
             row_exact: exact,
         };
         match part {
-            Part::Forward => check.forward(&mut report, Some(reference)),
-            Part::Calculate => check.calculate(&mut report),
+            Part::Forward => check.forward(report, Some(reference)),
+            Part::Calculate => check.calculate(report),
             Part::Backward => {
-                check.backward(&mut report);
+                check.backward(report);
                 if by_class {
                     let wide = case.f64s("dx64", n);
                     for (i, (&g, &w)) in check.dx.iter().zip(wide).enumerate() {
@@ -386,65 +339,27 @@ fn cce(op: &str, sparse: bool, part: Part, what: &'static str) {
             }
         }
     }
-    report.finish();
 }
 
+/// BinaryCrossEntropy, MeanSquaredError, CategoricalCrossEntropy and
+/// SparseCategoricalCrossEntropy, every case: the per-sample forward and
+/// `calculate` within their bounds, the backward bit for bit. One report per
+/// part, each naming every failing case (and so its op); the test fails once,
+/// listing all three.
 #[test]
-fn cce_forward_is_within_bound() {
-    cce(
-        "cce",
-        false,
-        Part::Forward,
-        "CategoricalCrossEntropy forward",
-    );
-}
-
-#[test]
-fn cce_calculate_is_within_bound() {
-    cce(
-        "cce",
-        false,
-        Part::Calculate,
-        "CategoricalCrossEntropy calculate",
-    );
-}
-
-#[test]
-fn cce_backward_is_bit_identical() {
-    cce(
-        "cce",
-        false,
-        Part::Backward,
-        "CategoricalCrossEntropy backward",
-    );
-}
-
-#[test]
-fn scce_forward_is_within_bound() {
-    cce(
-        "scce",
-        true,
-        Part::Forward,
-        "SparseCategoricalCrossEntropy forward",
-    );
-}
-
-#[test]
-fn scce_calculate_is_within_bound() {
-    cce(
-        "scce",
-        true,
-        Part::Calculate,
-        "SparseCategoricalCrossEntropy calculate",
-    );
-}
-
-#[test]
-fn scce_backward_is_bit_identical() {
-    cce(
-        "scce",
-        true,
-        Part::Backward,
-        "SparseCategoricalCrossEntropy backward",
-    );
+fn losses_match_numpy() {
+    let parts = [
+        (Part::Forward, "per-sample forward (BCE row means)"),
+        (Part::Calculate, "calculate"),
+        (Part::Backward, "backward"),
+    ];
+    let reports = parts.map(|(part, what)| {
+        let mut report = Report::new(what);
+        bce(&mut report, part);
+        mse(&mut report, part);
+        cce(&mut report, "cce", false, part);
+        cce(&mut report, "scce", true, part);
+        report
+    });
+    Report::finish_all(reports);
 }

@@ -11,8 +11,9 @@
 //! The vectors in `tests/data/parity/` were written by
 //! `scripts/parity/kernels.py`, which runs the library's own classes
 //! (`bash scripts/parity.sh` regenerates them; the format is in
-//! `tests/data/parity/README.md`). Each `#[test]` checks one category and
-//! lists every failing element, naming the case, the element and the values.
+//! `tests/data/parity/README.md`). Each `#[test]` checks one category (the
+//! losses' test three, one report each) and lists every failing element,
+//! naming the case, the element and the values.
 //! This file holds what the topics share: the parser of the data files,
 //! [`Case`], [`Report`] and the comparisons; the ULP measure, the measured
 //! bounds and NumPy's sum come from the shared test support
@@ -35,6 +36,7 @@
 //!
 //! `u = 2⁻²⁴` is the unit roundoff of `f32`.
 
+use vanillanets_test::bits::same;
 use vanillanets_test::parity::{self, Values};
 
 /// Headroom for the second-order terms (`O(u²)`) that first-order bounds drop.
@@ -198,26 +200,49 @@ impl Report {
         }
     }
 
+    /// `got` against NumPy's `want`, element by element, bit for bit (NaN as
+    /// NaN-ness only); `describe(i)` names element `i` and its inputs.
+    fn check_bits(&mut self, got: &[f32], want: &[f32], describe: impl Fn(usize) -> String) {
+        assert_eq!(got.len(), want.len(), "{}: lengths", self.what);
+        for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
+            self.check(same(g, w), || {
+                format!("{}: got {}, NumPy {}", describe(i), show(g), show(w))
+            });
+        }
+    }
+
     fn finish(self) {
+        Report::finish_all([self]);
+    }
+
+    /// Prints each report's count of passed checks, then fails once, with
+    /// the failures of every report that has any.
+    fn finish_all(reports: impl IntoIterator<Item = Report>) {
         const SHOWN: usize = 40;
-        if self.failures.is_empty() {
-            eprintln!("{}: {} checks passed", self.what, self.checked);
-            return;
+        let mut text = String::new();
+        for report in reports {
+            if report.failures.is_empty() {
+                eprintln!("{}: {} checks passed", report.what, report.checked);
+                continue;
+            }
+            text.push_str(&format!(
+                "\n{}: {} of {} checks failed",
+                report.what,
+                report.failures.len(),
+                report.checked
+            ));
+            for f in report.failures.iter().take(SHOWN) {
+                text.push_str("\n  ");
+                text.push_str(f);
+            }
+            if report.failures.len() > SHOWN {
+                text.push_str(&format!(
+                    "\n  ... and {} more",
+                    report.failures.len() - SHOWN
+                ));
+            }
         }
-        let mut text = format!(
-            "{}: {} of {} checks failed",
-            self.what,
-            self.failures.len(),
-            self.checked
-        );
-        for f in self.failures.iter().take(SHOWN) {
-            text.push_str("\n  ");
-            text.push_str(f);
-        }
-        if self.failures.len() > SHOWN {
-            text.push_str(&format!("\n  ... and {} more", self.failures.len() - SHOWN));
-        }
-        panic!("{text}");
+        assert!(text.is_empty(), "{text}");
     }
 }
 

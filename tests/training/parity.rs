@@ -61,6 +61,7 @@
 use vanillanets::losses::{BackwardPath, LossKind};
 use vanillanets::metrics::{Accuracy, Mae, Metric, Targets};
 use vanillanets::model::{Control, Fit, FitOptions, Model, Network, Stop};
+use vanillanets_test::bits::bits;
 
 use crate::data::{cases, Case, Token};
 
@@ -87,6 +88,66 @@ pub struct Run {
     pub steps: u64,
 }
 
+/// The case's targets as `fit` takes them: class indices, one-hot rows
+/// (the cross-entropies) or values.
+fn targets(case: &Case) -> Targets<'_> {
+    if case.index_targets {
+        return Targets::Classes(case.labels());
+    }
+    let y = case.f32s("y");
+    match case.loss {
+        LossKind::CategoricalCrossEntropy | LossKind::SparseCategoricalCrossEntropy => {
+            Targets::OneHot(y)
+        }
+        _ => Targets::Values(y),
+    }
+}
+
+/// What `fit` reported: its result, and per epoch the loss, the learning
+/// rate and the case's metric.
+struct Epochs {
+    fit: Fit,
+    losses: Vec<f32>,
+    learning_rates: Vec<f64>,
+    metric: Vec<Option<f64>>,
+}
+
+/// Fits `model` to the case's data for its epochs, full batch, recording
+/// every epoch.
+fn fit_every_epoch(model: &mut Model<'_>, case: &Case) -> Epochs {
+    let (mut accuracy, mut mae) = (Accuracy::new(), Mae::new());
+    let metric: &mut dyn Metric = match case.metric.as_str() {
+        "accuracy" => &mut accuracy,
+        "mae" => &mut mae,
+        other => panic!("metric {other}"),
+    };
+    let mut metrics = [metric];
+    let (mut losses, mut learning_rates, mut metric_values) = (vec![], vec![], vec![]);
+    let options = FitOptions::epochs(case.epochs);
+    let fit = model
+        .fit(
+            case.f32s("x"),
+            targets(case),
+            case.samples,
+            options,
+            &mut metrics,
+            |e| {
+                assert_eq!(e.epoch, losses.len() + 1);
+                losses.push(e.loss);
+                learning_rates.push(e.learning_rate);
+                metric_values.push(e.metrics[0].result());
+                Control::Continue
+            },
+        )
+        .unwrap_or_else(|e| panic!("{}: fit: {e}", case.name));
+    Epochs {
+        fit,
+        losses,
+        learning_rates,
+        metric: metric_values,
+    }
+}
+
 /// Trains the case's network with the crate, full batch.
 pub fn train(case: &Case) -> Run {
     let layers = case.layers();
@@ -110,43 +171,7 @@ pub fn train(case: &Case) -> Run {
         &mut memory,
     )
     .unwrap_or_else(|e| panic!("{}: Model::new: {e}", case.name));
-    let labels;
-    let targets = if case.index_targets {
-        labels = case.labels().to_vec();
-        Targets::Classes(&labels)
-    } else {
-        let y = case.f32s("y");
-        match case.loss {
-            LossKind::CategoricalCrossEntropy | LossKind::SparseCategoricalCrossEntropy => {
-                Targets::OneHot(y)
-            }
-            _ => Targets::Values(y),
-        }
-    };
-    let (mut accuracy, mut mae) = (Accuracy::new(), Mae::new());
-    let metric: &mut dyn Metric = match case.metric.as_str() {
-        "accuracy" => &mut accuracy,
-        "mae" => &mut mae,
-        other => panic!("metric {other}"),
-    };
-    let mut metrics = [metric];
-    let (mut losses, mut learning_rates, mut metric_values) = (vec![], vec![], vec![]);
-    let fit = model
-        .fit(
-            x,
-            targets,
-            rows,
-            FitOptions::epochs(case.epochs),
-            &mut metrics,
-            |e| {
-                assert_eq!(e.epoch, losses.len() + 1);
-                losses.push(e.loss);
-                learning_rates.push(e.learning_rate);
-                metric_values.push(e.metrics[0].result());
-                Control::Continue
-            },
-        )
-        .unwrap_or_else(|e| panic!("{}: fit: {e}", case.name));
+    let epochs = fit_every_epoch(&mut model, case);
     let mut predictions = vec![0.0_f32; rows * case.outputs()];
     model
         .predict(x, rows, &mut predictions)
@@ -158,15 +183,15 @@ pub fn train(case: &Case) -> Run {
         .predict(x, rows, &mut scratch, &mut network_predictions)
         .unwrap_or_else(|e| panic!("{}: Network::predict: {e}", case.name));
     Run {
-        losses,
-        learning_rates,
-        metric: metric_values,
+        losses: epochs.losses,
+        learning_rates: epochs.learning_rates,
+        metric: epochs.metric,
         path: model.backward_path(),
         steps: model.steps(),
         params: model.parameters().to_vec(),
         predictions,
         network_predictions,
-        fit,
+        fit: epochs.fit,
     }
 }
 
@@ -198,6 +223,145 @@ fn elementwise(got: &[f32], want: &[f32]) -> (f64, f64, f64) {
     (abs, relative, ratio)
 }
 
+/// The Softmax backward calls the case's file declares agree with its path:
+/// every Softmax is last in these nets except in one case (a hidden
+/// Softmax, whose backward always runs), and the last one's backward runs
+/// on the chained path only.
+fn check_softmax_calls(case: &Case) {
+    use vanillanets::activations::ActivationKind::Softmax;
+    let is_softmax = |t: &Token| matches!(t, Token::Activation(Softmax));
+    let softmax_last = case.net.last().is_some_and(is_softmax);
+    let expect_softmax_calls = if softmax_last && case.path == BackwardPath::Chained {
+        case.epochs
+    } else {
+        0
+    };
+    let hidden_softmax = case.net[..case.net.len() - 1]
+        .iter()
+        .filter(|t| is_softmax(t))
+        .count();
+    assert_eq!(
+        case.softmax_backward_calls,
+        expect_softmax_calls + hidden_softmax * case.epochs,
+        "{}: the file's softmax_backward_calls agrees with its path",
+        case.name
+    );
+}
+
+/// The backward path, what `fit` returned and the optimizer steps.
+fn check_path_and_fit(case: &Case, run: &Run, fail: &mut impl FnMut(String)) {
+    if run.path != case.path {
+        fail(format!("path {:?}, original {:?}", run.path, case.path));
+    }
+    check_softmax_calls(case);
+    let finished = Fit {
+        epochs: case.epochs,
+        loss: *run.losses.last().unwrap(),
+        stop: Stop::Finished,
+    };
+    if run.fit != finished {
+        fail(format!("fit returned {:?}", run.fit));
+    }
+    if run.steps != case.epochs as u64 {
+        fail(format!("{} steps for {} epochs", run.steps, case.epochs));
+    }
+}
+
+/// Every epoch's loss within [`LOSS_REL`]; returns the worst relative
+/// error, its epoch and the worst distance in ULPs, for the table.
+fn check_losses(case: &Case, run: &Run, fail: &mut impl FnMut(String)) -> (f64, usize, i64) {
+    let want = case.f32s("epoch_loss");
+    assert_eq!(want.len(), case.epochs);
+    if run.losses.len() != case.epochs {
+        fail(format!("{} epochs reported", run.losses.len()));
+    }
+    let (mut worst, mut worst_epoch, mut worst_ulps) = (0.0_f64, 0, 0_i64);
+    for (e, (&g, &w)) in run.losses.iter().zip(want).enumerate() {
+        let r = rel(g, w);
+        let ulps = (i64::from(g.to_bits() as i32) - i64::from(w.to_bits() as i32)).abs();
+        worst_ulps = worst_ulps.max(ulps);
+        if r > worst || r.is_nan() {
+            worst = r;
+            worst_epoch = e + 1;
+        }
+        if !within(r, LOSS_REL) {
+            fail(format!(
+                "epoch {} loss {g:e} vs {w:e}: rel {r:.2e} > {LOSS_REL:e}",
+                e + 1
+            ));
+        }
+    }
+    (worst, worst_epoch, worst_ulps)
+}
+
+/// Every epoch's learning rate, f64 and its f32 rounding, bit for bit.
+fn check_learning_rates(case: &Case, run: &Run, fail: &mut impl FnMut(String)) {
+    let lr64 = case.f64s("epoch_lr_f64");
+    let lr32 = case.f32s("epoch_lr");
+    for (e, &g) in run.learning_rates.iter().enumerate() {
+        if g.to_bits() != lr64[e].to_bits() {
+            fail(format!("epoch {} lr {g:e} vs {:e}", e + 1, lr64[e]));
+        }
+        if (g as f32).to_bits() != lr32[e].to_bits() {
+            fail(format!(
+                "epoch {} f32 lr {} vs {}",
+                e + 1,
+                g as f32,
+                lr32[e]
+            ));
+        }
+    }
+}
+
+/// The metric `fit` reports: Accuracy exactly, MAE within [`LOSS_REL`].
+fn check_metric(case: &Case, run: &Run, fail: &mut impl FnMut(String)) {
+    match case.metric.as_str() {
+        "accuracy" => {
+            let want = case.f64s("epoch_accuracy_f64");
+            for (e, (g, &w)) in run.metric.iter().zip(want).enumerate() {
+                if *g != Some(w) {
+                    fail(format!("epoch {} accuracy {g:?} vs {w}", e + 1));
+                }
+            }
+        }
+        _ => {
+            let want = case.f32s("epoch_mae");
+            for (e, (g, &w)) in run.metric.iter().zip(want).enumerate() {
+                let ok = g.is_some_and(|g| rel(g as f32, w) <= LOSS_REL);
+                if !ok {
+                    fail(format!("epoch {} mae {g:?} vs {w}", e + 1));
+                }
+            }
+        }
+    }
+}
+
+/// Final parameters and predictions within the parameter bound, and
+/// `Network::predict` equal to `Model::predict`; returns the table's
+/// columns `(params abs, rel, bound use, pred abs, bound use)`.
+fn check_outputs(
+    case: &Case,
+    run: &Run,
+    fail: &mut impl FnMut(String),
+) -> (f64, f64, f64, f64, f64) {
+    let (p_abs, p_rel, p_use) = elementwise(&run.params, &case.final_parameters());
+    if !within(p_use, 1.0) {
+        fail(format!(
+            "final parameters: max |Δ| {p_abs:.2e}, {p_use:.2} of the bound"
+        ));
+    }
+    let (y_abs, _, y_use) = elementwise(&run.predictions, case.f32s("pred"));
+    if !within(y_use, 1.0) {
+        fail(format!(
+            "predictions: max |Δ| {y_abs:.2e}, {y_use:.2} of the bound"
+        ));
+    }
+    if bits(&run.network_predictions) != bits(&run.predictions) {
+        fail("Network::predict differs from Model::predict".into());
+    }
+    (p_abs, p_rel, p_use, y_abs, y_use)
+}
+
 /// Runs every case, prints the table, and fails listing every violation.
 #[test]
 fn every_case_matches_the_original() {
@@ -213,139 +377,11 @@ fn every_case_matches_the_original() {
         let run = train(case);
         let name = &case.name;
         let mut fail = |s: String| failures.push(format!("{name}: {s}"));
-
-        // Path, steps, stop reason.
-        if run.path != case.path {
-            fail(format!("path {:?}, original {:?}", run.path, case.path));
-        }
-        let softmax_last = matches!(
-            case.net.last(),
-            Some(Token::Activation(
-                vanillanets::activations::ActivationKind::Softmax
-            ))
-        );
-        let expect_softmax_calls = if softmax_last && case.path == BackwardPath::Chained {
-            case.epochs
-        } else {
-            0
-        };
-        // Every Softmax is last in these nets except in one case (a hidden
-        // Softmax, whose backward always runs): count the last one only.
-        let hidden_softmax = case.net[..case.net.len() - 1]
-            .iter()
-            .filter(|t| {
-                matches!(
-                    t,
-                    Token::Activation(vanillanets::activations::ActivationKind::Softmax)
-                )
-            })
-            .count();
-        assert_eq!(
-            case.softmax_backward_calls,
-            expect_softmax_calls + hidden_softmax * case.epochs,
-            "{name}: the file's softmax_backward_calls agrees with its path"
-        );
-        if run.fit
-            != (Fit {
-                epochs: case.epochs,
-                loss: *run.losses.last().unwrap(),
-                stop: Stop::Finished,
-            })
-        {
-            fail(format!("fit returned {:?}", run.fit));
-        }
-        if run.steps != case.epochs as u64 {
-            fail(format!("{} steps for {} epochs", run.steps, case.epochs));
-        }
-
-        // Epoch losses.
-        let want = case.f32s("epoch_loss");
-        assert_eq!(want.len(), case.epochs);
-        if run.losses.len() != case.epochs {
-            fail(format!("{} epochs reported", run.losses.len()));
-        }
-        let (mut worst, mut worst_epoch, mut worst_ulps) = (0.0_f64, 0, 0_i64);
-        for (e, (&g, &w)) in run.losses.iter().zip(want).enumerate() {
-            let r = rel(g, w);
-            let ulps = (i64::from(g.to_bits() as i32) - i64::from(w.to_bits() as i32)).abs();
-            worst_ulps = worst_ulps.max(ulps);
-            if r > worst || r.is_nan() {
-                worst = r;
-                worst_epoch = e + 1;
-            }
-            if !within(r, LOSS_REL) {
-                fail(format!(
-                    "epoch {} loss {g:e} vs {w:e}: rel {r:.2e} > {LOSS_REL:e}",
-                    e + 1
-                ));
-            }
-        }
-
-        // Learning rates, bit for bit.
-        let lr64 = case.f64s("epoch_lr_f64");
-        let lr32 = case.f32s("epoch_lr");
-        for (e, &g) in run.learning_rates.iter().enumerate() {
-            if g.to_bits() != lr64[e].to_bits() {
-                fail(format!("epoch {} lr {g:e} vs {:e}", e + 1, lr64[e]));
-            }
-            if (g as f32).to_bits() != lr32[e].to_bits() {
-                fail(format!(
-                    "epoch {} f32 lr {} vs {}",
-                    e + 1,
-                    g as f32,
-                    lr32[e]
-                ));
-            }
-        }
-
-        // The metric fit reports.
-        match case.metric.as_str() {
-            "accuracy" => {
-                let want = case.f64s("epoch_accuracy_f64");
-                for (e, (g, &w)) in run.metric.iter().zip(want).enumerate() {
-                    if *g != Some(w) {
-                        fail(format!("epoch {} accuracy {g:?} vs {w}", e + 1));
-                    }
-                }
-            }
-            _ => {
-                let want = case.f32s("epoch_mae");
-                for (e, (g, &w)) in run.metric.iter().zip(want).enumerate() {
-                    let ok = g.is_some_and(|g| rel(g as f32, w) <= LOSS_REL);
-                    if !ok {
-                        fail(format!("epoch {} mae {g:?} vs {w}", e + 1));
-                    }
-                }
-            }
-        }
-
-        // Final parameters and predictions.
-        let (p_abs, p_rel, p_use) = elementwise(&run.params, &case.final_parameters());
-        if !within(p_use, 1.0) {
-            fail(format!(
-                "final parameters: max |Δ| {p_abs:.2e}, {p_use:.2} of the bound"
-            ));
-        }
-        let want_pred = case.f32s("pred");
-        let (y_abs, _, y_use) = elementwise(&run.predictions, want_pred);
-        if !within(y_use, 1.0) {
-            fail(format!(
-                "predictions: max |Δ| {y_abs:.2e}, {y_use:.2} of the bound"
-            ));
-        }
-        if run
-            .network_predictions
-            .iter()
-            .map(|v| v.to_bits())
-            .collect::<Vec<_>>()
-            != run
-                .predictions
-                .iter()
-                .map(|v| v.to_bits())
-                .collect::<Vec<_>>()
-        {
-            fail("Network::predict differs from Model::predict".into());
-        }
+        check_path_and_fit(case, &run, &mut fail);
+        let (worst, worst_epoch, worst_ulps) = check_losses(case, &run, &mut fail);
+        check_learning_rates(case, &run, &mut fail);
+        check_metric(case, &run, &mut fail);
+        let (p_abs, p_rel, p_use, y_abs, y_use) = check_outputs(case, &run, &mut fail);
         println!(
             "| {name} | {:?} | {worst:.2e} (epoch {worst_epoch}) | {worst_ulps} | {p_abs:.2e} / {p_rel:.2e} / {p_use:.2} | {y_abs:.2e} / {y_use:.2} |",
             run.path
@@ -357,7 +393,6 @@ fn every_case_matches_the_original() {
     // runs are the same computation.
     let find = |n: &str| &runs.iter().find(|(name, _)| name == n).expect(n).1;
     let (leak, twin) = (find(LEAK_CASE), find(LEAK_TWIN));
-    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     if bits(&leak.losses) != bits(&twin.losses) || bits(&leak.params) != bits(&twin.params) {
         failures.push(format!("{LEAK_CASE} and {LEAK_TWIN} differ in the crate"));
     }
