@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""Instruction budgets: the firmware's deterministic costs against the
-committed ones (tests/firmware/budgets.txt).
+"""Instruction budgets: deterministic instruction counts against the
+committed ones.
 
-    python3 scripts/budgets.py check  tests/firmware/target/fw-out   # CI
+    python3 scripts/budgets.py check  tests/firmware/target/fw-out   # CI (firmware.sh)
     python3 scripts/budgets.py update tests/firmware/target/fw-out   # after a deliberate change
+    python3 scripts/budgets.py check  --x86 TABLE.md                  # CI (callgrind.sh --budgets)
+    python3 scripts/budgets.py update --x86 TABLE.md
+
+The first kind is the Cortex-M4F firmware's (tests/firmware/budgets.txt);
+the second, x86-64 instructions per element of each kernel counted by
+callgrind in the default build (`scripts/callgrind.sh` prints the table;
+benches/budgets-x86.txt).
 
 Under `qemu -icount shift=0` every `cost` line of the Cortex-M4F firmware
 (`kernel`: instructions per element of each kernel; `train`: per epoch,
@@ -22,7 +29,10 @@ import sys
 TARGET = "thumbv7em-none-eabihf"
 FILES = ("kernel", "train", "infer")
 TOLERANCE = 0.10
-BUDGETS = pathlib.Path(__file__).resolve().parent.parent / "tests/firmware/budgets.txt"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUDGETS = ROOT / "tests/firmware/budgets.txt"
+X86_BUDGETS = ROOT / "benches/budgets-x86.txt"
+WHERE = TARGET
 
 
 def costs(out):
@@ -49,6 +59,16 @@ def costs(out):
             )
             if m:
                 found[f"{f} {name}"] = float(m.group(1))
+    return found
+
+
+def x86_costs(table):
+    """{kernel: instructions per element} from callgrind.sh's markdown table."""
+    found = {}
+    for line in table.read_text().splitlines():
+        m = re.match(r"\| (\S+) \| ([\d.]+) \|$", line)
+        if m:
+            found[f"x86 {m.group(1)}"] = float(m.group(2))
     return found
 
 
@@ -80,7 +100,7 @@ def check(out):
         elif v < budget * (1 - TOLERANCE):
             under.append(f"  {name}: {fmt(budget)} -> {fmt(v)} ({change:+.1%})")
     new = sorted(set(now) - set(budgets))
-    print(f"{len(budgets)} instruction budgets on {TARGET}, {len(now)} costs measured")
+    print(f"{len(budgets)} instruction budgets on {WHERE}, {len(now)} costs measured")
     if under:
         print("below budget by more than 10 % (lower the budget: scripts/budgets.py update):")
         print("\n".join(under))
@@ -97,10 +117,10 @@ def check(out):
 def update(out):
     now = costs(out)
     lines = [
-        "# Instruction budgets on the Cortex-M4F (qemu -icount shift=0): the value,",
-        "# a tab, the cost line's name. scripts/budgets.py check fails CI when a cost",
-        "# grows more than 10 % over its budget. Written by scripts/budgets.py update;",
-        "# change it in the same commit as the code, and say why.",
+        f"# Instruction budgets on {WHERE}: the value, a tab, the cost's name.",
+        "# scripts/budgets.py check fails CI when a cost grows more than 10 % over",
+        "# its budget. Written by scripts/budgets.py update; change it in the same",
+        "# commit as the code, and say why.",
     ]
     lines += [f"{fmt(v)}\t{name}" for name, v in sorted(now.items())]
     BUDGETS.write_text("\n".join(lines) + "\n")
@@ -108,6 +128,10 @@ def update(out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("check", "update"):
+    args = sys.argv[1:]
+    if len(args) == 3 and args[1] == "--x86":
+        BUDGETS, WHERE, costs = X86_BUDGETS, "x86-64 (callgrind, default build)", x86_costs
+        args = [args[0], args[2]]
+    if len(args) != 2 or args[0] not in ("check", "update"):
         sys.exit(__doc__)
-    {"check": check, "update": update}[sys.argv[1]](pathlib.Path(sys.argv[2]))
+    {"check": check, "update": update}[args[0]](pathlib.Path(args[1]))

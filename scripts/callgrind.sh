@@ -7,6 +7,8 @@
 #   bash scripts/callgrind.sh                          # default build, N = 100000
 #   bash scripts/callgrind.sh --features fast-math [N]
 #   RUSTFLAGS="-C target-cpu=x86-64-v3" bash scripts/callgrind.sh --features fast-math
+#   bash scripts/callgrind.sh --budgets check     # default build, N = 10000: against
+#   bash scripts/callgrind.sh --budgets update    #   benches/budgets-x86.txt (CI checks)
 #
 # Valgrind has no AVX-512, so `-C target-cpu=native` on an AVX-512 machine
 # crashes under it; x86-64-v3 (AVX2, 8 lanes) is the widest it runs.
@@ -16,6 +18,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 
 FEATURES=()
+BUDGETS=
+if [ "${1:-}" = --budgets ]; then BUDGETS=$2; shift 2; set -- 10000; fi
 if [ "${1:-}" = --features ]; then FEATURES=(--features "$2"); shift 2; fi
 N=${1:-100000}
 ITERS=${ITERS:-3}
@@ -27,6 +31,7 @@ BIN=$(nice -n 10 cargo bench --no-run --bench report "${FEATURES[@]}" 2>&1 |
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
+{
 printf '\n## Instructions per element (callgrind, N = %s, %s, RUSTFLAGS=%s)\n\n' \
     "$N" "${FEATURES[*]:-default build}" "${RUSTFLAGS:-}"
 echo "| kernel | instructions/element |"
@@ -39,3 +44,10 @@ for c in $("$BIN" --list); do
     awk -v ir="$ir" -v n="$N" -v it="$ITERS" -v c="$c" \
         'BEGIN { printf "| %s | %.2f |\n", c, ir / (n * it) }'
 done
+} | tee "$OUT/table.md"
+
+# The counts repeat exactly for one toolchain and build: hold them to the
+# committed budgets (default build only; another rustc may move them).
+if [ -n "$BUDGETS" ]; then
+    python3 scripts/budgets.py "$BUDGETS" --x86 "$OUT/table.md"
+fi
