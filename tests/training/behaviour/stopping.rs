@@ -242,3 +242,47 @@ fn metrics_are_per_epoch() {
     }
     assert_eq!(accuracy.name(), "accuracy");
 }
+
+/// `Epoch::line` prints non-finite numbers as Python's `f"{x:.3f}"` does:
+/// `nan`, `inf`, `-inf` (the original's line for a NaN loss reads
+/// `loss: nan`).
+#[test]
+fn epoch_line_prints_non_finite_numbers_as_python() {
+    let line = |loss: f32, learning_rate: f64| {
+        let mut s = String::new();
+        Epoch {
+            epoch: 3,
+            loss,
+            learning_rate,
+            metrics: &[],
+        }
+        .line(&mut s)
+        .unwrap();
+        s
+    };
+    assert_eq!(line(f32::NAN, 0.001), "epoch: 3, loss: nan, lr: 0.001000");
+    assert_eq!(line(-f32::NAN, 0.001), "epoch: 3, loss: nan, lr: 0.001000");
+    assert_eq!(
+        line(f32::INFINITY, 0.5),
+        "epoch: 3, loss: inf, lr: 0.500000"
+    );
+    assert_eq!(
+        line(f32::NEG_INFINITY, 0.5),
+        "epoch: 3, loss: -inf, lr: 0.500000"
+    );
+    assert_eq!(line(0.0625, f64::NAN), "epoch: 3, loss: 0.062, lr: nan");
+    assert_eq!(line(-0.0001, 0.5), "epoch: 3, loss: -0.000, lr: 0.500000");
+    // A metric with no value yet prints `nan`.
+    let mut acc = Accuracy::new();
+    let metrics: [&mut dyn Metric; 1] = [&mut acc];
+    let mut s = String::new();
+    Epoch {
+        epoch: 1,
+        loss: 1.0,
+        learning_rate: 1.0,
+        metrics: &metrics,
+    }
+    .line(&mut s)
+    .unwrap();
+    assert_eq!(s, "epoch: 1, accuracy: nan, loss: 1.000, lr: 1.000000");
+}
