@@ -81,10 +81,19 @@ pub(crate) struct Shape {
 }
 
 /// Checks that each Dense layer takes the width the one before it gives,
-/// that none is empty, and that the sizes fit in a `usize`.
+/// that none is empty, that the sizes fit in a `usize`, and that every
+/// built-in LeakyReLU has a slope [`crate::activations::LeakyReLU::with_slope`]
+/// allows (finite and `> 0`; [`Error::InvalidHyperparameter`] naming
+/// `slope`).
 pub(crate) fn validate(layers: &[Layer<'_>]) -> Result<Shape, Error> {
     let mut shape: Option<Shape> = None;
     for (i, layer) in layers.iter().enumerate() {
+        if let Layer::Activation(ActivationKind::LeakyReLU { slope }) = layer {
+            // NaN fails both comparisons.
+            if !(*slope > 0.0 && *slope <= f32::MAX) {
+                return Err(Error::InvalidHyperparameter { name: "slope" });
+            }
+        }
         let Layer::Dense(dense) = layer else {
             continue;
         };

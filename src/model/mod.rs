@@ -105,6 +105,18 @@ const fn max_width(layers: &[Layer<'_>]) -> usize {
     widest
 }
 
+/// [`Error::NonFiniteInput`] at the first NaN or infinite value of
+/// `inputs` (rows of `width` values), in row-major order.
+fn check_finite(inputs: &[f32], width: usize) -> Result<(), Error> {
+    match inputs.iter().position(|x| !x.is_finite()) {
+        None => Ok(()),
+        Some(k) => Err(Error::NonFiniteInput {
+            row: k.checked_div(width).unwrap_or(0),
+            column: k.checked_rem(width).unwrap_or(0),
+        }),
+    }
+}
+
 /// Where each layer's data sits, walked once over the list.
 #[derive(Clone, Copy, Debug)]
 struct Place {
@@ -223,7 +235,10 @@ impl<'a> Network<'a> {
     /// # Errors
     /// [`Error::NoDenseLayer`], [`Error::LayerMismatch`] between
     /// consecutive Dense layers, [`Error::EmptyShape`] for a Dense layer
-    /// with no inputs or outputs, [`Error::ShapeOverflow`], and
+    /// with no inputs or outputs, [`Error::ShapeOverflow`],
+    /// [`Error::InvalidHyperparameter`] naming `slope` for an
+    /// `ActivationKind::LeakyReLU` whose slope is not finite and `> 0` (the
+    /// precondition of [`crate::activations::LeakyReLU::with_slope`]), and
     /// [`Error::LengthMismatch`] for `params`.
     pub fn new(layers: &'a [Layer<'a>], params: &'a [f32]) -> Result<Self, Error> {
         let shape = validate(layers)?;
@@ -289,7 +304,10 @@ impl<'a> Network<'a> {
     /// # Errors
     /// [`Error::ShapeOverflow`], [`Error::LengthMismatch`] for `inputs` or
     /// `output`, [`Error::ArenaTooSmall`] for `scratch`. On error nothing is
-    /// written.
+    /// written. NaN and infinite inputs are not errors here: they
+    /// propagate through the layers as in the original's forward (NumPy's
+    /// semantics; `-inf` through ReLU is `0`, NaN stays NaN), where
+    /// [`Model::predict`] refuses them like [`Model::fit`].
     pub fn predict(
         &self,
         inputs: &[f32],

@@ -2,7 +2,7 @@
 //! its memory in two caller slices.
 
 use super::fit::{Control, Epoch, Fit, FitOptions, Stop};
-use super::{add, max_width, mul, owns_buffer, place, Network, Place};
+use super::{add, check_finite, max_width, mul, owns_buffer, place, Network, Place};
 use crate::activations::{ActivationKind, Cache};
 use crate::layers::{validate, Gradients, Layer, Shape};
 use crate::losses::{
@@ -327,6 +327,7 @@ impl<'a> Model<'a> {
             });
         }
         check_len("inputs", n_in, inputs.len())?;
+        check_finite(inputs, self.shape.inputs)?;
         let classes = self.shape.outputs;
         match (targets, categorical(self.loss)) {
             (Targets::Classes(_), false) => return Err(Error::UnsupportedTargets),
@@ -362,7 +363,9 @@ impl<'a> Model<'a> {
     /// `rows × inputs`), calling `callback` after each epoch with its loss,
     /// learning rate and `metrics` (reset at the start of every epoch).
     ///
-    /// A NaN or infinite sample loss stops training before that step (see
+    /// Inputs must be finite (see the errors). A NaN or infinite sample
+    /// loss, from the targets or from values that overflow, stops
+    /// training before that step (see
     /// [`Stop::NonFiniteLoss`]): the callback sees the epoch with that loss,
     /// and `fit` returns `Ok` with the stop reason; the parameters are
     /// those of the last finite step. The epoch's loss is the `f32` mean
@@ -375,6 +378,9 @@ impl<'a> Model<'a> {
     /// Checked before anything is written: [`Error::EmptyShape`] for
     /// `rows == 0`, [`Error::ShapeOverflow`], [`Error::LengthMismatch`] for
     /// `inputs`, `targets` or the shuffle's `indices`,
+    /// [`Error::NonFiniteInput`] for the first NaN or infinite input (a
+    /// finite loss does not make it safe: `-inf` through ReLU gives a
+    /// finite loss and a NaN weight gradient),
     /// [`Error::UnsupportedTargets`] for class indices with BCE or MSE,
     /// [`Error::LabelOutOfRange`], [`Error::InvalidHyperparameter`] for a
     /// zero `batch_size`, and whatever a metric's [`Metric::check`] refuses.
@@ -491,7 +497,8 @@ impl<'a> Model<'a> {
     /// parameters, gradients and optimizer state do not change.
     ///
     /// # Errors
-    /// As [`fit`](Model::fit) for the data and the metrics.
+    /// As [`fit`](Model::fit) for the data and the metrics, so
+    /// [`Error::NonFiniteInput`] for a NaN or infinite input.
     pub fn evaluate(
         &mut self,
         inputs: &[f32],
@@ -515,11 +522,14 @@ impl<'a> Model<'a> {
 
     /// The outputs of `rows` samples of `inputs` into `output`
     /// (`rows × outputs`), micro-batch by micro-batch through the training
-    /// memory: the same bits as [`Network::predict`].
+    /// memory: the same bits as [`Network::predict`] on finite inputs.
     ///
     /// # Errors
     /// [`Error::ShapeOverflow`], [`Error::LengthMismatch`] for `inputs` or
-    /// `output`; nothing is written then.
+    /// `output`, [`Error::NonFiniteInput`] for the first NaN or infinite
+    /// input, as [`fit`](Model::fit) refuses them ([`Network::predict`]
+    /// propagates them instead, as the original's forward does); nothing
+    /// is written then.
     pub fn predict(
         &mut self,
         inputs: &[f32],
@@ -530,6 +540,7 @@ impl<'a> Model<'a> {
         let n_out = elements(rows, self.shape.outputs)?;
         check_len("inputs", n_in, inputs.len())?;
         check_len("output", n_out, output.len())?;
+        check_finite(inputs, self.shape.inputs)?;
         let (width_in, width_out) = (self.shape.inputs, self.shape.outputs);
         let mut start = 0;
         while start < rows {

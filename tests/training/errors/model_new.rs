@@ -116,3 +116,33 @@ fn training_len_is_the_documented_size_and_enough() {
     )
     .is_ok());
 }
+
+/// A LeakyReLU slope outside what `LeakyReLU::with_slope` documents
+/// (finite and `> 0`) is refused by `Model::new` and `Network::new`: with
+/// a negative slope the backward from the output no longer marks the
+/// inputs `<= 0`, and trains with wrong gradients.
+#[test]
+fn leaky_relu_slope_is_checked() {
+    let slope = Error::InvalidHyperparameter { name: "slope" };
+    let with = |s: f32| {
+        [
+            Layer::Dense(Dense::new(2, 3)),
+            Layer::Activation(ActivationKind::LeakyReLU { slope: s }),
+            Layer::Dense(Dense::new(3, 2)),
+        ]
+    };
+    let p = 3 * 3 + 4 * 2;
+    for bad in [-0.5, 0.0, -0.0, f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+        let layers = with(bad);
+        let enough = Model::training_len(&layers, &adam(), ROWS);
+        assert_new_fails(&layers, (p, enough, ROWS), slope);
+        let params = vec![0.5_f32; p];
+        let net = vanillanets::model::Network::new(&layers, &params);
+        assert_eq!(net.err(), Some(slope), "{bad}");
+    }
+    for good in [0.1, 1.0, f32::from_bits(1), f32::MAX] {
+        let layers = with(good);
+        let params = vec![0.5_f32; p];
+        assert!(vanillanets::model::Network::new(&layers, &params).is_ok());
+    }
+}
