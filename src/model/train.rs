@@ -2,7 +2,7 @@
 //! its memory in two caller slices.
 
 use super::fit::{Control, Epoch, Fit, FitOptions, Stop};
-use super::{add, check_finite, max_width, mul, owns_buffer, place, Network, Place};
+use super::{add, check_finite, mul, owns_buffer, place, widest_output, Network, Place};
 use crate::activations::{ActivationKind, Cache};
 use crate::layers::{validate, Gradients, Layer, Shape};
 use crate::losses::{
@@ -113,7 +113,25 @@ impl<'a> Model<'a> {
     /// The training memory for `layers` with `optimizer` and micro-batches
     /// of up to `micro_batch` rows, in `f32` elements (saturating):
     /// gradients `P`, optimizer state, then `micro_batch ×` (inputs +
-    /// outputs + the owned layer buffers + 2 × widest layer).
+    /// outputs + the owned layer buffers + 2 × widest Dense output).
+    ///
+    /// ```
+    /// use vanillanets::activations::ActivationKind::{ReLU, Softmax};
+    /// use vanillanets::layers::{Dense, Layer};
+    /// use vanillanets::model::{Model, Network};
+    /// use vanillanets::optimizers::{Adam, Optimizer};
+    ///
+    /// const MNIST: [Layer; 4] = [
+    ///     Layer::Dense(Dense::new(784, 128)),
+    ///     Layer::Activation(ReLU),
+    ///     Layer::Dense(Dense::new(128, 10)),
+    ///     Layer::Activation(Softmax),
+    /// ];
+    /// const ADAM: Optimizer = Optimizer::Adam(Adam::DEFAULT);
+    /// let p = Network::parameter_len(&MNIST);
+    /// // Per row: 784 inputs + 10 targets + 128 + 10 outputs + 2 × 128.
+    /// assert_eq!(Model::training_len(&MNIST, &ADAM, 1), 3 * p + 1_188);
+    /// ```
     #[must_use]
     pub const fn training_len(
         layers: &[Layer<'_>],
@@ -144,7 +162,10 @@ impl<'a> Model<'a> {
             }
             i += 1;
         }
-        let per_row = add(add(inputs, outputs), add(owned, mul(2, max_width(layers))));
+        let per_row = add(
+            add(inputs, outputs),
+            add(owned, mul(2, widest_output(layers))),
+        );
         add(
             add(parameters, optimizer.state_len(parameters)),
             mul(micro_batch, per_row),
@@ -292,7 +313,7 @@ impl<'a> Model<'a> {
         let state = take(&mut rest, state);
         let inputs = take(&mut rest, micro * shape.inputs);
         let targets = take(&mut rest, micro * shape.outputs);
-        let wide = micro * shape.max_width;
+        let wide = micro * shape.widest_output;
         let layers_len = rest.len().saturating_sub(2 * wide);
         let layers = take(&mut rest, layers_len);
         let ping = take(&mut rest, wide);
