@@ -88,7 +88,8 @@ pub enum Error {
     },
     /// The targets are not of a form the loss takes: class indices for
     /// [`crate::losses::BinaryCrossEntropy`] or
-    /// [`crate::losses::MeanSquaredError`], or for a regression metric.
+    /// [`crate::losses::MeanSquaredError`], or for a regression metric;
+    /// [`crate::targets::Targets::Values`] for a categorical loss.
     UnsupportedTargets,
     /// A class index is at or past the number of classes.
     LabelOutOfRange {

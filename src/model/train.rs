@@ -6,14 +6,15 @@ use super::{add, check_finite, mul, owns_buffer, place, widest_output, Network, 
 use crate::activations::{ActivationKind, Cache};
 use crate::layers::{validate, Gradients, Layer, Shape};
 use crate::losses::{
-    backward_path, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, Labels, LossKernel,
-    LossKind, MeanSquaredError, SoftmaxCrossEntropy,
+    backward_path, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, LossKernel, LossKind,
+    MeanSquaredError, SoftmaxCrossEntropy,
 };
 use crate::math::Stream;
-use crate::metrics::{Metric, Targets};
+use crate::metrics::Metric;
 use crate::optimizers::Optimizer;
 use crate::random::{Pcg32, Rng};
 use crate::shape::{check_len, copy, elements};
+use crate::targets::Targets;
 use crate::Error;
 
 /// A sequential model that trains with no heap: the layers, a loss, an
@@ -31,15 +32,17 @@ use crate::Error;
 ///   gradients that add up over the step's micro-batches (so they equal the
 ///   whole batch's, bit for bit), then one [`Optimizer`] update of every
 ///   parameter. With the defaults this is the original's full-batch epoch.
-/// - **Targets** ([`Targets`]): `Classes` (one index per row, categorical
-///   losses only), or `OneHot` / `Values`, both `rows × outputs` floats
-///   (one-hot rows, or the target values of BCE and MSE).
+/// - **Targets** ([`Targets`], from [`crate::targets`], the type the
+///   losses and metrics take too): `Classes` (one index per row,
+///   categorical losses only), or `OneHot` / `Values`, both
+///   `rows × outputs` floats (one-hot rows, or the target values of BCE
+///   and MSE).
 ///
 /// ```
 /// use vanillanets::activations::ActivationKind;
 /// use vanillanets::layers::{initialize, Dense, Distribution, Init, Layer};
 /// use vanillanets::losses::LossKind;
-/// use vanillanets::metrics::Targets;
+/// use vanillanets::targets::Targets;
 /// use vanillanets::model::{Control, FitOptions, Model, Network, Stop};
 /// use vanillanets::optimizers::{Optimizer, Sgd};
 /// use vanillanets::random::Pcg32;
@@ -862,7 +865,7 @@ fn add_losses(
         LossKind::MeanSquaredError => MeanSquaredError.samples(y, t, cols).for_each(&mut add),
         LossKind::CategoricalCrossEntropy | LossKind::SparseCategoricalCrossEntropy => {
             CategoricalCrossEntropy
-                .samples(y, Labels::OneHot(t), cols)
+                .samples(y, Targets::OneHot(t), cols)
                 .for_each(&mut add);
         }
     }
@@ -880,7 +883,7 @@ fn loss_backward(
     cols: usize,
     g: &mut [f32],
 ) {
-    let labels = Labels::OneHot(t);
+    let labels = Targets::OneHot(t);
     match loss {
         _ if fused => SoftmaxCrossEntropy.backward_raw(y, labels, batch, cols, g),
         LossKind::BinaryCrossEntropy => BinaryCrossEntropy.backward_raw(y, t, batch, cols, g),
