@@ -5,7 +5,7 @@
 use vanillanets::activations::ActivationKind;
 use vanillanets::layers::{Dense, Layer};
 use vanillanets::losses::{CategoricalCrossEntropy, Labels, Loss, LossKind};
-use vanillanets::metrics::{Accuracy, Metric};
+use vanillanets::metrics::Accuracy;
 use vanillanets::model::{Control, FitOptions, Model, Network};
 use vanillanets::optimizers::{Optimizer, Sgd};
 use vanillanets::targets::Targets;
