@@ -79,15 +79,17 @@ pub enum Error {
     },
     /// An optimizer hyperparameter or a training option is out of range:
     /// a learning rate that is not finite and `> 0`, a momentum or beta
-    /// outside `[0, 1)`, an epsilon not finite and `> 0`, a negative or
-    /// non-finite decay, a zero micro-batch, ...
+    /// outside `[0, 1)`, an epsilon not finite and `> 0` (each also as the
+    /// `f32` the step uses), a negative or non-finite decay, a zero
+    /// micro-batch, a LeakyReLU layer's slope not finite and `> 0`, ...
     InvalidHyperparameter {
         /// Its name, as in the constructor's documentation.
         name: &'static str,
     },
     /// The targets are not of a form the loss takes: class indices for
     /// [`crate::losses::BinaryCrossEntropy`] or
-    /// [`crate::losses::MeanSquaredError`], or for a regression metric.
+    /// [`crate::losses::MeanSquaredError`], or for a regression metric;
+    /// [`crate::targets::Targets::Values`] for a categorical loss.
     UnsupportedTargets,
     /// A class index is at or past the number of classes.
     LabelOutOfRange {
@@ -132,6 +134,16 @@ pub enum Error {
         /// The bytes given.
         given: usize,
     },
+    /// An input value is NaN or infinite where the model refuses it: in
+    /// [`crate::model::Model::fit`], `evaluate` and `predict` (training on
+    /// it could write NaN into the parameters even when the loss stays
+    /// finite, e.g. `-inf` through ReLU).
+    NonFiniteInput {
+        /// The sample (row) of the first such value.
+        row: usize,
+        /// Its feature (column).
+        column: usize,
+    },
 }
 
 impl Error {
@@ -163,7 +175,8 @@ impl Error {
     /// | 14 | [`Error::FingerprintMismatch`] |
     /// | 15 | [`Error::ChecksumMismatch`] |
     /// | 16 | [`Error::Truncated`] |
-    /// | 17 to 255 | free, taken in order by later variants |
+    /// | 17 | [`Error::NonFiniteInput`] |
+    /// | 18 to 255 | free, taken in order by later variants |
     ///
     /// In a firmware, printing the code costs a few dozen bytes of flash
     /// where `{:?}` costs kilobytes (docs/firmware.md measures both).
@@ -196,6 +209,7 @@ impl Error {
             Error::FingerprintMismatch { .. } => 14,
             Error::ChecksumMismatch { .. } => 15,
             Error::Truncated { .. } => 16,
+            Error::NonFiniteInput { .. } => 17,
         }
     }
 
@@ -229,6 +243,7 @@ impl Error {
             Error::FingerprintMismatch { .. } => "the record is for another layer layout",
             Error::ChecksumMismatch { .. } => "the record's checksum does not match",
             Error::Truncated { .. } => "too few bytes for the record",
+            Error::NonFiniteInput { .. } => "an input is NaN or infinite",
         }
     }
 }
@@ -355,6 +370,10 @@ impl fmt::Display for Error {
                 &["", " bytes given, but the record needs "],
                 &[given, needed],
             ),
+            Error::NonFiniteInput { row, column } => (
+                &["the input in row ", ", column ", " is NaN or infinite"],
+                &[row, column],
+            ),
         };
         write_parts(f, texts, numbers)
     }
@@ -468,6 +487,11 @@ impl fmt::Debug for Error {
                 .field("needed", &needed)
                 .field("given", &given)
                 .finish(),
+            Error::NonFiniteInput { row, column } => f
+                .debug_struct("NonFiniteInput")
+                .field("row", &row)
+                .field("column", &column)
+                .finish(),
         }
     }
 }
@@ -484,7 +508,7 @@ mod tests {
 
     /// One value of every variant, with the code it must keep forever
     /// (written out here, not taken from `Error::code`).
-    const PINNED: [(Error, u8); 16] = [
+    const PINNED: [(Error, u8); 17] = [
         (Error::ShapeOverflow { rows: 3, cols: 4 }, 1),
         (Error::EmptyShape { rows: 0, cols: 4 }, 2),
         (
@@ -563,6 +587,7 @@ mod tests {
             },
             16,
         ),
+        (Error::NonFiniteInput { row: 4, column: 1 }, 17),
     ];
 
     /// Its position in `PINNED`. No wildcard arm: a new variant does not
@@ -585,6 +610,7 @@ mod tests {
             Error::FingerprintMismatch { .. } => 13,
             Error::ChecksumMismatch { .. } => 14,
             Error::Truncated { .. } => 15,
+            Error::NonFiniteInput { .. } => 16,
         }
     }
 
@@ -638,6 +664,7 @@ mod tests {
             "the record's layer fingerprint is 8, the layers' is 7",
             "the record's CRC-32 is 4294967295, its bytes give 1",
             "16 bytes given, but the record needs 32",
+            "the input in row 4, column 1 is NaN or infinite",
         ];
         for ((e, _), text) in PINNED.iter().zip(expected) {
             assert_eq!(e.to_string(), text);
@@ -712,6 +739,10 @@ mod tests {
             needed: usize,
             given: usize,
         },
+        NonFiniteInput {
+            row: usize,
+            column: usize,
+        },
     }
 
     fn derived(e: Error) -> Derived {
@@ -764,6 +795,7 @@ mod tests {
                 Derived::ChecksumMismatch { expected, found }
             }
             Error::Truncated { needed, given } => Derived::Truncated { needed, given },
+            Error::NonFiniteInput { row, column } => Derived::NonFiniteInput { row, column },
         }
     }
 

@@ -16,6 +16,7 @@ pub mod optimizers;
 pub mod random;
 mod shape;
 mod state;
+pub mod targets;
 
 pub use activation_buffer::ActivationBuffer;
 pub use error::Error;

@@ -367,6 +367,7 @@ fn c_t<'a>(l: &Labels<'a>) -> T<'a> {
     match *l {
         Labels::Classes(c) => T::Classes(c),
         Labels::OneHot(y) => T::OneHot(y),
+        Labels::Values(v) => T::Values(v),
     }
 }
 

@@ -12,6 +12,8 @@
 //!   losses are never negative; to `±inf` or NaN for the others, whose
 //!   arbitrary targets can make them negative), or the last epoch the
 //!   callback saw had a non-finite loss and `fit` said `NonFiniteLoss`.
+//! - `fit` and `Model::predict` refuse the first NaN or infinite input
+//!   with `NonFiniteInput`, and take only finite inputs.
 //! - `Model::predict` and `Network::predict` give the same bits.
 //! - The parameter record (`model::export`) gives back the same bits, and
 //!   refuses any changed byte or a cut record without writing.
@@ -79,7 +81,9 @@ fn layers(g: &mut Gen) -> Vec<Layer<'static>> {
     out
 }
 
-/// The spec's hyperparameter rules, written out.
+/// The spec's hyperparameter rules, written out, for the values the
+/// `f32` step uses: rates finite and `> 0` in `f64` and rounded to `f32`,
+/// momentum and betas in `[0, 1)` in both.
 fn predict_optimizer(
     lr: f64,
     decay: f64,
@@ -89,15 +93,16 @@ fn predict_optimizer(
     adam: bool,
 ) -> Result<(), Error> {
     let bad = |name| Err(Error::InvalidHyperparameter { name });
-    let unit = |v: f64| (0.0..1.0).contains(&v);
-    if !(lr.is_finite() && lr > 0.0) {
+    let unit = |v: f64| (0.0..1.0).contains(&v) && (v as f32) < 1.0;
+    let rate = |v: f64| v.is_finite() && v > 0.0 && (v as f32).is_finite() && (v as f32) > 0.0;
+    if !rate(lr) {
         return bad("learning_rate");
     }
     if !(decay.is_finite() && decay >= 0.0) {
         return bad("decay");
     }
     if adam {
-        if !(m_or_eps.is_finite() && m_or_eps > 0.0) {
+        if !rate(m_or_eps) {
             return bad("epsilon");
         }
         if !unit(b1) {
@@ -132,6 +137,12 @@ fn predict_model(
     let mut width: Option<usize> = None;
     let mut total: usize = 0;
     for (i, l) in layers.iter().enumerate() {
+        // LeakyReLU's slope: finite and > 0, as `with_slope` documents.
+        if let Layer::Activation(ActivationKind::LeakyReLU { slope }) = l {
+            if !(slope.is_finite() && *slope > 0.0) {
+                return Err(Error::InvalidHyperparameter { name: "slope" });
+            }
+        }
         let Layer::Dense(d) = l else { continue };
         let (a, b) = (d.inputs(), d.outputs());
         if a == 0 || b == 0 {
@@ -289,6 +300,17 @@ fuzz_target!(|data: &[u8]| {
             }
         },
     );
+    // Non-finite inputs are refused, naming the first; `Ok` means every
+    // input was finite.
+    let finite = |v: &[f32]| v.iter().all(|f| f.is_finite());
+    match fit {
+        Err(Error::NonFiniteInput { row, column }) => {
+            let at = row * inputs + column;
+            assert!(column < inputs && !x[at].is_finite() && finite(&x[..at]));
+        }
+        Ok(_) => assert!(finite(&x), "fit took a non-finite input"),
+        Err(_) => {}
+    }
     match fit {
         Err(_) => {
             assert_eq!(
@@ -335,7 +357,13 @@ fuzz_target!(|data: &[u8]| {
 
     // Prediction through the model and through the exported network.
     let mut out = vec![0.0_f32; rows * outputs];
-    if model.predict(&x, rows, &mut out).is_ok() {
+    let predicted = model.predict(&x, rows, &mut out);
+    if let Err(Error::NonFiniteInput { row, column }) = predicted {
+        let at = row * inputs + column;
+        assert!(column < inputs && !x[at].is_finite() && finite(&x[..at]));
+    }
+    if predicted.is_ok() {
+        assert!(finite(&x), "predict took a non-finite input");
         let net = model.network();
         let mut scratch = vec![0.0_f32; Network::scratch_len(&layers, rows)];
         let mut again = vec![0.0_f32; rows * outputs];

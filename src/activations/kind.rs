@@ -28,7 +28,8 @@ pub enum ActivationKind {
     /// [`ReLU`].
     ReLU,
     /// [`LeakyReLU`] with this slope (the original's is
-    /// [`LeakyReLU::DEFAULT_SLOPE`], `0.1`).
+    /// [`LeakyReLU::DEFAULT_SLOPE`], `0.1`): finite and `> 0`, else a
+    /// model or network refuses the layer.
     LeakyReLU {
         /// The negative-side slope.
         slope: f32,

@@ -51,7 +51,10 @@ impl LeakyReLU {
     /// longer marks the inputs `<= 0` (`0 · -inf` and `inf · 0` are NaN, a
     /// negative slope flips the sign), so the backward from the output
     /// differs from the original's backward from the inputs. For slope 0 use
-    /// [`super::ReLU`].
+    /// [`super::ReLU`]. A model or network refuses an
+    /// `ActivationKind::LeakyReLU` layer with such a slope
+    /// (`Error::InvalidHyperparameter` naming `slope`); a
+    /// `Layer::Custom` holding this type is not checked.
     ///
     /// ```
     /// use vanillanets::activations::{Activation, LeakyReLU};

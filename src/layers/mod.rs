@@ -76,16 +76,33 @@ pub(crate) struct Shape {
     pub outputs: usize,
     /// All weights and biases.
     pub parameters: usize,
-    /// The widest layer, inputs included.
-    pub max_width: usize,
+    /// The widest Dense layer output: the rows of the training gradient
+    /// buffers (the first Dense layer's input gradient is never computed).
+    pub widest_output: usize,
+    /// The rows of [`crate::model::Network::predict`]'s scratch: the widest
+    /// output, or the input width when an activation comes before the
+    /// first Dense layer (it runs on a copy of the input).
+    pub scratch_width: usize,
 }
 
 /// Checks that each Dense layer takes the width the one before it gives,
-/// that none is empty, and that the sizes fit in a `usize`.
+/// that none is empty, that the sizes fit in a `usize`, and that every
+/// built-in LeakyReLU has a slope [`crate::activations::LeakyReLU::with_slope`]
+/// allows (finite and `> 0`; [`Error::InvalidHyperparameter`] naming
+/// `slope`).
 pub(crate) fn validate(layers: &[Layer<'_>]) -> Result<Shape, Error> {
     let mut shape: Option<Shape> = None;
+    // An activation before the first Dense layer.
+    let mut leading = false;
     for (i, layer) in layers.iter().enumerate() {
+        if let Layer::Activation(ActivationKind::LeakyReLU { slope }) = layer {
+            // NaN fails both comparisons.
+            if !(*slope > 0.0 && *slope <= f32::MAX) {
+                return Err(Error::InvalidHyperparameter { name: "slope" });
+            }
+        }
         let Layer::Dense(dense) = layer else {
+            leading |= shape.is_none();
             continue;
         };
         let (inputs, outputs) = (dense.inputs(), dense.outputs());
@@ -105,7 +122,12 @@ pub(crate) fn validate(layers: &[Layer<'_>]) -> Result<Shape, Error> {
                 inputs,
                 outputs,
                 parameters: own,
-                max_width: inputs.max(outputs),
+                widest_output: outputs,
+                scratch_width: if leading {
+                    inputs.max(outputs)
+                } else {
+                    outputs
+                },
             },
             Some(s) if s.outputs != inputs => {
                 return Err(Error::LayerMismatch {
@@ -118,7 +140,8 @@ pub(crate) fn validate(layers: &[Layer<'_>]) -> Result<Shape, Error> {
                 inputs: s.inputs,
                 outputs,
                 parameters: s.parameters.checked_add(own).ok_or(overflow)?,
-                max_width: s.max_width.max(outputs),
+                widest_output: s.widest_output.max(outputs),
+                scratch_width: s.scratch_width.max(outputs),
             },
         });
     }

@@ -39,7 +39,7 @@ pub struct CategoricalCrossEntropy;
 
 impl LossKernel for CategoricalCrossEntropy {
     fn check_targets(labels: Labels<'_>, rows: usize, cols: usize, n: usize) -> Result<(), Error> {
-        labels.check(rows, cols, n)
+        labels.check_labels(rows, cols, n)
     }
 
     fn samples<'a>(
@@ -54,7 +54,8 @@ impl LossKernel for CategoricalCrossEntropy {
                 let c = p.get(t).map_or(f32::NAN, |&p| clip(p));
                 -libm::logf(c)
             })),
-            Labels::OneHot(y) => {
+            // `Values` was refused by the check; never reached.
+            Labels::OneHot(y) | Labels::Values(y) => {
                 PerForm::OneHot(samples.zip(batch_rows(y, cols)).map(move |(p, y)| {
                     let weighted = p.iter().zip(y).map(|(&p, &y)| clip(p) * y);
                     -libm::logf(sum_of(cols, weighted))
@@ -82,7 +83,8 @@ impl LossKernel for CategoricalCrossEntropy {
                     }
                 }
             }
-            Labels::OneHot(y) => {
+            // `Values` was refused by the check; never reached.
+            Labels::OneHot(y) | Labels::Values(y) => {
                 for ((dx, &p), &y) in dx.iter_mut().zip(p).zip(y) {
                     *dx = -y / clip(p) / n;
                 }

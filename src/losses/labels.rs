@@ -3,7 +3,9 @@
 use crate::shape::check_len;
 use crate::Error;
 
-/// The true classes of a batch, in either of the forms the original accepts.
+/// The categorical losses' targets: [`crate::targets::Targets`], the
+/// canonical type, under this module's earlier name (the same type, not a
+/// copy: a value passes to a metric or to the model as it is).
 ///
 /// - [`Labels::Classes`]: one class index per row (`rows` elements), each
 ///   `< cols`; an index at or past `cols` is [`Error::LabelOutOfRange`], as
@@ -12,6 +14,8 @@ use crate::Error;
 ///   clipped predictions by them as written; the fused backward reduces each
 ///   row to its argmax, the first maximum winning (a NaN counts as the
 ///   maximum, as in `np.argmax`).
+/// - [`Labels::Values`] (the metrics' one value per row) is not a form
+///   these losses take: [`Error::UnsupportedTargets`].
 ///
 /// ```
 /// use vanillanets::losses::{CategoricalCrossEntropy, Labels, Loss};
@@ -23,18 +27,12 @@ use crate::Error;
 /// assert_eq!(by_index, by_rows);
 /// # Ok::<(), vanillanets::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Labels<'a> {
-    /// One class index per row.
-    Classes(&'a [usize]),
-    /// One row of `cols` weights per sample, normally one-hot.
-    OneHot(&'a [f32]),
-}
+pub use crate::targets::Targets as Labels;
 
 impl Labels<'_> {
-    /// Checks the length against the shape and every class index against
-    /// `cols`.
-    pub(crate) fn check(self, rows: usize, cols: usize, n: usize) -> Result<(), Error> {
+    /// Checks the form, the length against the shape and every class
+    /// index against `cols`.
+    pub(crate) fn check_labels(self, rows: usize, cols: usize, n: usize) -> Result<(), Error> {
         match self {
             Labels::Classes(classes) => {
                 check_len("labels", rows, classes.len())?;
@@ -48,6 +46,7 @@ impl Labels<'_> {
                 }
             }
             Labels::OneHot(rows_of_labels) => check_len("labels", n, rows_of_labels.len()),
+            Labels::Values(_) => Err(Error::UnsupportedTargets),
         }
     }
 }
@@ -105,9 +104,13 @@ mod tests {
 
     #[test]
     fn label_checks() {
-        assert_eq!(Labels::Classes(&[0, 2]).check(2, 3, 6), Ok(()));
+        assert_eq!(Labels::Classes(&[0, 2]).check_labels(2, 3, 6), Ok(()));
         assert_eq!(
-            Labels::Classes(&[0, 3]).check(2, 3, 6),
+            Labels::Values(&[0.0, 2.0]).check_labels(2, 3, 6),
+            Err(Error::UnsupportedTargets)
+        );
+        assert_eq!(
+            Labels::Classes(&[0, 3]).check_labels(2, 3, 6),
             Err(Error::LabelOutOfRange {
                 row: 1,
                 label: 3,
@@ -115,7 +118,7 @@ mod tests {
             })
         );
         assert_eq!(
-            Labels::Classes(&[0]).check(2, 3, 6),
+            Labels::Classes(&[0]).check_labels(2, 3, 6),
             Err(Error::LengthMismatch {
                 argument: "labels",
                 expected: 2,
@@ -123,7 +126,7 @@ mod tests {
             })
         );
         assert_eq!(
-            Labels::OneHot(&[0.0; 5]).check(2, 3, 6),
+            Labels::OneHot(&[0.0; 5]).check_labels(2, 3, 6),
             Err(Error::LengthMismatch {
                 argument: "labels",
                 expected: 6,

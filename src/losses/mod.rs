@@ -99,7 +99,8 @@ pub fn clip(p: f32) -> f32 {
 pub trait Loss: private::Sealed {
     /// What the loss compares the predictions with: `&[f32]` targets of
     /// the predictions' shape ([`BinaryCrossEntropy`], [`MeanSquaredError`])
-    /// or [`Labels`] (the categorical losses).
+    /// or [`Labels`] (the categorical losses: [`crate::targets::Targets`],
+    /// the one target type of the crate, under its earlier name here).
     type Targets<'a>: Copy;
 
     /// Per-sample losses into `sample_losses` (`rows` elements).

@@ -117,7 +117,8 @@ fn for_each_row_class<'r, R: 'r>(
                 f(row, t);
             }
         }
-        Labels::OneHot(y) => {
+        // `Values` was refused by the check; never reached.
+        Labels::OneHot(y) | Labels::Values(y) => {
             for (row, y) in items.zip(batch_rows(y, cols)) {
                 f(row, argmax(y));
             }

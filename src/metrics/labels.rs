@@ -4,12 +4,12 @@
 use core::slice::Iter;
 
 use crate::losses::argmax;
-use crate::losses::Labels;
 use crate::shape::{batch_rows, check_len, elements_with_classes, Rows};
 use crate::Error;
 
-/// The true classes of a batch, in the forms the original's `_to_labels`
-/// accepts.
+/// How the classification metrics read [`Targets`] (this module's
+/// re-export of [`crate::targets::Targets`], the canonical path), as the
+/// original's `_to_labels` does.
 ///
 /// | variant | length | label of a row | the original's `y` |
 /// |---|---|---|---|
@@ -33,9 +33,8 @@ use crate::Error;
 /// `astype(int)`'s `-1` or `INT64_MIN` does; the metrics that count per
 /// class refuse it with [`Error::LabelOutOfRange`] (`label: usize::MAX`).
 ///
-/// The categorical losses' [`Labels`] convert with `From`:
-/// `Labels::Classes` → [`Targets::Classes`], `Labels::OneHot` →
-/// [`Targets::OneHot`].
+/// `losses::Labels` is the same type, so the categorical losses' targets
+/// pass to a metric as they are.
 ///
 /// ```
 /// use vanillanets::losses::Labels;
@@ -43,7 +42,7 @@ use crate::Error;
 ///
 /// let p = [0.7_f32, 0.3, 0.2, 0.8, 0.6, 0.4]; // argmax 0, 1, 0
 /// let mut by_index = Accuracy::new();
-/// by_index.update(&p, Labels::Classes(&[0, 1, 1]).into(), 3, 2)?;
+/// by_index.update(&p, Labels::Classes(&[0, 1, 1]), 3, 2)?;
 /// let mut by_rows = Accuracy::new();
 /// by_rows.update(&p, Targets::OneHot(&[1.0, 0.0, 0.0, 1.0, 0.0, 1.0]), 3, 2)?;
 /// let mut by_values = Accuracy::new();
@@ -53,27 +52,7 @@ use crate::Error;
 /// assert_eq!(by_values, by_index);
 /// # Ok::<(), vanillanets::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Targets<'a> {
-    /// One class index per row.
-    Classes(&'a [usize]),
-    /// One number per row, truncated toward zero into a class index
-    /// ([`truncated_class`]).
-    Values(&'a [f32]),
-    /// One row of `cols` values per sample, reduced to its argmax; with
-    /// `cols == 1`, one value per row read as [`Targets::Values`].
-    OneHot(&'a [f32]),
-}
-
-impl<'a> From<Labels<'a>> for Targets<'a> {
-    #[inline]
-    fn from(labels: Labels<'a>) -> Self {
-        match labels {
-            Labels::Classes(classes) => Targets::Classes(classes),
-            Labels::OneHot(rows) => Targets::OneHot(rows),
-        }
-    }
-}
+pub use crate::targets::Targets;
 
 impl<'a> Targets<'a> {
     /// Checks the length against the shape (`n = rows * cols`).

@@ -81,20 +81,43 @@ pub struct Epoch<'e, 'm> {
 
 impl Epoch<'_, '_> {
     /// The original's line: `epoch: E, <name>: v.vvv, ..., loss: x.xxx,
-    /// lr: 0.000000` (a metric with no value yet prints `nan`).
+    /// lr: 0.000000`, each number as Python's `f"{x:.3f}"` (`.6f` for the
+    /// learning rate) prints it: NaN as `nan` (a metric with no value yet
+    /// too), infinities as `inf` and `-inf`.
+    ///
+    /// ```
+    /// use vanillanets::model::Epoch;
+    ///
+    /// let mut line = String::new();
+    /// Epoch { epoch: 2, loss: f32::NAN, learning_rate: 0.001, metrics: &[] }.line(&mut line)?;
+    /// assert_eq!(line, "epoch: 2, loss: nan, lr: 0.001000");
+    /// # Ok::<(), core::fmt::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Whatever `out` returns.
     pub fn line(&self, out: &mut impl core::fmt::Write) -> core::fmt::Result {
         write!(out, "epoch: {}", self.epoch)?;
         for m in self.metrics {
-            write!(out, ", {}: {:.3}", m.name(), m.result().unwrap_or(f64::NAN))?;
+            write!(out, ", {}: ", m.name())?;
+            fixed(out, m.result().unwrap_or(f64::NAN), 3)?;
         }
-        write!(
-            out,
-            ", loss: {:.3}, lr: {:.6}",
-            self.loss, self.learning_rate
-        )
+        out.write_str(", loss: ")?;
+        fixed(out, f64::from(self.loss), 3)?;
+        out.write_str(", lr: ")?;
+        fixed(out, self.learning_rate, 6)
+    }
+}
+
+/// `x` with `decimals` digits after the point, as Python's
+/// `f"{x:.{decimals}f}"`: Rust prints the same digits (the exact value,
+/// rounded half to even) and `inf` / `-inf`, but NaN as `NaN` where
+/// Python prints `nan` (whatever its sign).
+fn fixed(out: &mut impl core::fmt::Write, x: f64, decimals: usize) -> core::fmt::Result {
+    if x.is_nan() {
+        out.write_str("nan")
+    } else {
+        write!(out, "{x:.decimals$}")
     }
 }
 

@@ -2,18 +2,19 @@
 //! its memory in two caller slices.
 
 use super::fit::{Control, Epoch, Fit, FitOptions, Stop};
-use super::{add, max_width, mul, owns_buffer, place, Network, Place};
+use super::{add, check_finite, mul, owns_buffer, place, widest_output, Network, Place};
 use crate::activations::{ActivationKind, Cache};
 use crate::layers::{validate, Gradients, Layer, Shape};
 use crate::losses::{
-    backward_path, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, Labels, LossKernel,
-    LossKind, MeanSquaredError, SoftmaxCrossEntropy,
+    backward_path, BackwardPath, BinaryCrossEntropy, CategoricalCrossEntropy, LossKernel, LossKind,
+    MeanSquaredError, SoftmaxCrossEntropy,
 };
 use crate::math::Stream;
-use crate::metrics::{Metric, Targets};
+use crate::metrics::Metric;
 use crate::optimizers::Optimizer;
 use crate::random::{Pcg32, Rng};
 use crate::shape::{check_len, copy, elements};
+use crate::targets::Targets;
 use crate::Error;
 
 /// A sequential model that trains with no heap: the layers, a loss, an
@@ -31,15 +32,17 @@ use crate::Error;
 ///   gradients that add up over the step's micro-batches (so they equal the
 ///   whole batch's, bit for bit), then one [`Optimizer`] update of every
 ///   parameter. With the defaults this is the original's full-batch epoch.
-/// - **Targets** ([`Targets`]): `Classes` (one index per row, categorical
-///   losses only), or `OneHot` / `Values`, both `rows × outputs` floats
-///   (one-hot rows, or the target values of BCE and MSE).
+/// - **Targets** ([`Targets`], from [`crate::targets`], the type the
+///   losses and metrics take too): `Classes` (one index per row,
+///   categorical losses only), or `OneHot` / `Values`, both
+///   `rows × outputs` floats (one-hot rows, or the target values of BCE
+///   and MSE).
 ///
 /// ```
 /// use vanillanets::activations::ActivationKind;
 /// use vanillanets::layers::{initialize, Dense, Distribution, Init, Layer};
 /// use vanillanets::losses::LossKind;
-/// use vanillanets::metrics::Targets;
+/// use vanillanets::targets::Targets;
 /// use vanillanets::model::{Control, FitOptions, Model, Network, Stop};
 /// use vanillanets::optimizers::{Optimizer, Sgd};
 /// use vanillanets::random::Pcg32;
@@ -113,7 +116,25 @@ impl<'a> Model<'a> {
     /// The training memory for `layers` with `optimizer` and micro-batches
     /// of up to `micro_batch` rows, in `f32` elements (saturating):
     /// gradients `P`, optimizer state, then `micro_batch ×` (inputs +
-    /// outputs + the owned layer buffers + 2 × widest layer).
+    /// outputs + the owned layer buffers + 2 × widest Dense output).
+    ///
+    /// ```
+    /// use vanillanets::activations::ActivationKind::{ReLU, Softmax};
+    /// use vanillanets::layers::{Dense, Layer};
+    /// use vanillanets::model::{Model, Network};
+    /// use vanillanets::optimizers::{Adam, Optimizer};
+    ///
+    /// const MNIST: [Layer; 4] = [
+    ///     Layer::Dense(Dense::new(784, 128)),
+    ///     Layer::Activation(ReLU),
+    ///     Layer::Dense(Dense::new(128, 10)),
+    ///     Layer::Activation(Softmax),
+    /// ];
+    /// const ADAM: Optimizer = Optimizer::Adam(Adam::DEFAULT);
+    /// let p = Network::parameter_len(&MNIST);
+    /// // Per row: 784 inputs + 10 targets + 128 + 10 outputs + 2 × 128.
+    /// assert_eq!(Model::training_len(&MNIST, &ADAM, 1), 3 * p + 1_188);
+    /// ```
     #[must_use]
     pub const fn training_len(
         layers: &[Layer<'_>],
@@ -144,7 +165,10 @@ impl<'a> Model<'a> {
             }
             i += 1;
         }
-        let per_row = add(add(inputs, outputs), add(owned, mul(2, max_width(layers))));
+        let per_row = add(
+            add(inputs, outputs),
+            add(owned, mul(2, widest_output(layers))),
+        );
         add(
             add(parameters, optimizer.state_len(parameters)),
             mul(micro_batch, per_row),
@@ -292,7 +316,7 @@ impl<'a> Model<'a> {
         let state = take(&mut rest, state);
         let inputs = take(&mut rest, micro * shape.inputs);
         let targets = take(&mut rest, micro * shape.outputs);
-        let wide = micro * shape.max_width;
+        let wide = micro * shape.widest_output;
         let layers_len = rest.len().saturating_sub(2 * wide);
         let layers = take(&mut rest, layers_len);
         let ping = take(&mut rest, wide);
@@ -327,6 +351,7 @@ impl<'a> Model<'a> {
             });
         }
         check_len("inputs", n_in, inputs.len())?;
+        check_finite(inputs, self.shape.inputs)?;
         let classes = self.shape.outputs;
         match (targets, categorical(self.loss)) {
             (Targets::Classes(_), false) => return Err(Error::UnsupportedTargets),
@@ -362,7 +387,9 @@ impl<'a> Model<'a> {
     /// `rows × inputs`), calling `callback` after each epoch with its loss,
     /// learning rate and `metrics` (reset at the start of every epoch).
     ///
-    /// A NaN or infinite sample loss stops training before that step (see
+    /// Inputs must be finite (see the errors). A NaN or infinite sample
+    /// loss, from the targets or from values that overflow, stops
+    /// training before that step (see
     /// [`Stop::NonFiniteLoss`]): the callback sees the epoch with that loss,
     /// and `fit` returns `Ok` with the stop reason; the parameters are
     /// those of the last finite step. The epoch's loss is the `f32` mean
@@ -375,6 +402,9 @@ impl<'a> Model<'a> {
     /// Checked before anything is written: [`Error::EmptyShape`] for
     /// `rows == 0`, [`Error::ShapeOverflow`], [`Error::LengthMismatch`] for
     /// `inputs`, `targets` or the shuffle's `indices`,
+    /// [`Error::NonFiniteInput`] for the first NaN or infinite input (a
+    /// finite loss does not make it safe: `-inf` through ReLU gives a
+    /// finite loss and a NaN weight gradient),
     /// [`Error::UnsupportedTargets`] for class indices with BCE or MSE,
     /// [`Error::LabelOutOfRange`], [`Error::InvalidHyperparameter`] for a
     /// zero `batch_size`, and whatever a metric's [`Metric::check`] refuses.
@@ -491,7 +521,8 @@ impl<'a> Model<'a> {
     /// parameters, gradients and optimizer state do not change.
     ///
     /// # Errors
-    /// As [`fit`](Model::fit) for the data and the metrics.
+    /// As [`fit`](Model::fit) for the data and the metrics, so
+    /// [`Error::NonFiniteInput`] for a NaN or infinite input.
     pub fn evaluate(
         &mut self,
         inputs: &[f32],
@@ -515,11 +546,14 @@ impl<'a> Model<'a> {
 
     /// The outputs of `rows` samples of `inputs` into `output`
     /// (`rows × outputs`), micro-batch by micro-batch through the training
-    /// memory: the same bits as [`Network::predict`].
+    /// memory: the same bits as [`Network::predict`] on finite inputs.
     ///
     /// # Errors
     /// [`Error::ShapeOverflow`], [`Error::LengthMismatch`] for `inputs` or
-    /// `output`; nothing is written then.
+    /// `output`, [`Error::NonFiniteInput`] for the first NaN or infinite
+    /// input, as [`fit`](Model::fit) refuses them ([`Network::predict`]
+    /// propagates them instead, as the original's forward does); nothing
+    /// is written then.
     pub fn predict(
         &mut self,
         inputs: &[f32],
@@ -530,6 +564,7 @@ impl<'a> Model<'a> {
         let n_out = elements(rows, self.shape.outputs)?;
         check_len("inputs", n_in, inputs.len())?;
         check_len("output", n_out, output.len())?;
+        check_finite(inputs, self.shape.inputs)?;
         let (width_in, width_out) = (self.shape.inputs, self.shape.outputs);
         let mut start = 0;
         while start < rows {
@@ -830,7 +865,7 @@ fn add_losses(
         LossKind::MeanSquaredError => MeanSquaredError.samples(y, t, cols).for_each(&mut add),
         LossKind::CategoricalCrossEntropy | LossKind::SparseCategoricalCrossEntropy => {
             CategoricalCrossEntropy
-                .samples(y, Labels::OneHot(t), cols)
+                .samples(y, Targets::OneHot(t), cols)
                 .for_each(&mut add);
         }
     }
@@ -848,7 +883,7 @@ fn loss_backward(
     cols: usize,
     g: &mut [f32],
 ) {
-    let labels = Labels::OneHot(t);
+    let labels = Targets::OneHot(t);
     match loss {
         _ if fused => SoftmaxCrossEntropy.backward_raw(y, labels, batch, cols, g),
         LossKind::BinaryCrossEntropy => BinaryCrossEntropy.backward_raw(y, t, batch, cols, g),

@@ -1,6 +1,6 @@
 //! Adam: adaptive moments with bias correction.
 
-use super::{learning_rate_at, require};
+use super::{decay_ok, learning_rate_at, positive_f32, require, unit_f32};
 use crate::Error;
 
 /// Adam (the original's `Optimizer_Adam`).
@@ -58,27 +58,53 @@ impl Adam {
         beta_2: 0.999,
     };
 
-    /// Adam with the original's arguments, in its order.
+    /// Adam with the original's arguments, in its order, checked as the
+    /// step uses them (rounded to `f32`). A `const fn`: an optimizer with
+    /// its own hyperparameters can be a `const`.
     ///
     /// # Errors
     /// [`Error::InvalidHyperparameter`] naming `learning_rate` (not finite
-    /// and `> 0`), `decay` (not finite and `>= 0`), `epsilon` (not finite
-    /// and `> 0`), `beta_1` or `beta_2` (not in `[0, 1)`).
-    pub fn new(
+    /// and `> 0`, in `f64` and rounded to `f32`), `decay` (not finite and
+    /// `>= 0`), `epsilon` (not finite and `> 0`, in `f64` and rounded to
+    /// `f32`: `1e-50` is `0` there, and a zero gradient would give
+    /// `0 / 0`), `beta_1` or `beta_2` (not in `[0, 1)`, in `f64` and
+    /// rounded to `f32`).
+    ///
+    /// ```
+    /// use vanillanets::optimizers::{Adam, Optimizer};
+    /// use vanillanets::Error;
+    ///
+    /// const ADAM: Optimizer = match Adam::new(0.01, 0.0, 1e-7, 0.9, 0.999) {
+    ///     Ok(a) => Optimizer::Adam(a),
+    ///     Err(_) => panic!("out of range"), // a build error, not a firmware panic
+    /// };
+    /// assert_eq!(ADAM.learning_rate(0), 0.01);
+    /// let zero_in_f32 = Error::InvalidHyperparameter { name: "epsilon" };
+    /// assert_eq!(Adam::new(0.001, 0.0, 1e-50, 0.9, 0.999), Err(zero_in_f32));
+    /// ```
+    pub const fn new(
         learning_rate: f64,
         decay: f64,
         epsilon: f64,
         beta_1: f64,
         beta_2: f64,
     ) -> Result<Self, Error> {
-        require(
-            learning_rate.is_finite() && learning_rate > 0.0,
-            "learning_rate",
-        )?;
-        require(decay.is_finite() && decay >= 0.0, "decay")?;
-        require(epsilon.is_finite() && epsilon > 0.0, "epsilon")?;
-        require((0.0..1.0).contains(&beta_1), "beta_1")?;
-        require((0.0..1.0).contains(&beta_2), "beta_2")?;
+        // `?` is not `const`: each check returns its error by hand.
+        if let Err(e) = require(positive_f32(learning_rate), "learning_rate") {
+            return Err(e);
+        }
+        if let Err(e) = require(decay_ok(decay), "decay") {
+            return Err(e);
+        }
+        if let Err(e) = require(positive_f32(epsilon), "epsilon") {
+            return Err(e);
+        }
+        if let Err(e) = require(unit_f32(beta_1), "beta_1") {
+            return Err(e);
+        }
+        if let Err(e) = require(unit_f32(beta_2), "beta_2") {
+            return Err(e);
+        }
         Ok(Self {
             learning_rate,
             decay,

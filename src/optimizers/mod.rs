@@ -14,7 +14,11 @@
 //! every scalar expression of them (`η_t`, `1 − β`, `1 − βᵗ⁺¹`) is
 //! evaluated in `f64` and rounded to `f32` once, where it meets the `f32`
 //! arrays, as NumPy does with Python scalars: so the updates are the same
-//! bits as VanillaNets' for the same gradients. The state (momentums,
+//! bits as VanillaNets' for the same gradients. The constructors check
+//! the values the step uses, after that rounding (a learning rate of
+//! `1e39` is `inf` in `f32`, an epsilon of `1e-50` is `0`), and are
+//! `const fn`s, so an optimizer with its own hyperparameters can be a
+//! `const`. The state (momentums,
 //! caches) lives in a slice the caller or the model owns, sized by
 //! [`Optimizer::state_len`].
 
@@ -38,12 +42,33 @@ fn learning_rate_at(learning_rate: f64, decay: f64, step: u64) -> f64 {
 }
 
 /// `Err(InvalidHyperparameter)` unless `ok`.
-fn require(ok: bool, name: &'static str) -> Result<(), Error> {
+const fn require(ok: bool, name: &'static str) -> Result<(), Error> {
     if ok {
         Ok(())
     } else {
         Err(Error::InvalidHyperparameter { name })
     }
+}
+
+/// A rate as the step uses it: `x` and its `f32` rounding finite and
+/// `> 0` (a learning rate or epsilon past `f32::MAX` is `inf`, one below
+/// half the smallest subnormal is `0`, and either writes NaN).
+/// Comparisons only (NaN fails them all), which are `const` on the
+/// crate's rust-version.
+const fn positive_f32(x: f64) -> bool {
+    let y = x as f32;
+    y > 0.0 && y <= f32::MAX
+}
+
+/// A momentum or beta as the step uses it: in `[0, 1)` in `f64` and after
+/// rounding to `f32` (`1 − 2⁻²⁶` rounds to `1`).
+const fn unit_f32(x: f64) -> bool {
+    x >= 0.0 && x < 1.0 && (x as f32) < 1.0
+}
+
+/// A decay: finite and `>= 0` (it stays in `f64`).
+const fn decay_ok(x: f64) -> bool {
+    x >= 0.0 && x <= f64::MAX
 }
 
 /// Either optimizer, as a model holds it.

@@ -1,6 +1,6 @@
 //! Stochastic gradient descent, with optional momentum and decay.
 
-use super::{learning_rate_at, require};
+use super::{decay_ok, learning_rate_at, positive_f32, require, unit_f32};
 use crate::Error;
 
 /// Stochastic gradient descent (the original's `Optimizer_SGD`).
@@ -51,19 +51,39 @@ impl Sgd {
         stateful: false,
     };
 
-    /// SGD with the original's arguments, in its order.
+    /// SGD with the original's arguments, in its order, checked as the
+    /// step uses them (rounded to `f32`). A `const fn`: an optimizer with
+    /// its own hyperparameters can be a `const`.
     ///
     /// # Errors
     /// [`Error::InvalidHyperparameter`] naming `learning_rate` (not finite
-    /// and `> 0`), `decay` (not finite and `>= 0`) or `momentum` (not in
-    /// `[0, 1)`).
-    pub fn new(learning_rate: f64, decay: f64, momentum: f64) -> Result<Self, Error> {
-        require(
-            learning_rate.is_finite() && learning_rate > 0.0,
-            "learning_rate",
-        )?;
-        require(decay.is_finite() && decay >= 0.0, "decay")?;
-        require((0.0..1.0).contains(&momentum), "momentum")?;
+    /// and `> 0`, in `f64` and rounded to `f32`: `1e39` is `inf` there,
+    /// `1e-50` is `0`), `decay` (not finite and `>= 0`) or `momentum` (not
+    /// in `[0, 1)`, in `f64` and rounded to `f32`).
+    ///
+    /// ```
+    /// use vanillanets::optimizers::{Optimizer, Sgd};
+    /// use vanillanets::Error;
+    ///
+    /// const SGD: Optimizer = match Sgd::new(0.05, 0.0, 0.9) {
+    ///     Ok(s) => Optimizer::Sgd(s),
+    ///     Err(_) => panic!("out of range"), // a build error, not a firmware panic
+    /// };
+    /// assert_eq!(SGD.learning_rate(0), 0.05);
+    /// let too_large = Error::InvalidHyperparameter { name: "learning_rate" };
+    /// assert_eq!(Sgd::new(1e39, 0.0, 0.0), Err(too_large));
+    /// ```
+    pub const fn new(learning_rate: f64, decay: f64, momentum: f64) -> Result<Self, Error> {
+        // `?` is not `const`: each check returns its error by hand.
+        if let Err(e) = require(positive_f32(learning_rate), "learning_rate") {
+            return Err(e);
+        }
+        if let Err(e) = require(decay_ok(decay), "decay") {
+            return Err(e);
+        }
+        if let Err(e) = require(unit_f32(momentum), "momentum") {
+            return Err(e);
+        }
         Ok(Self {
             learning_rate,
             decay,

@@ -16,7 +16,6 @@
 
 use std::path::Path;
 
-use vanillanets::losses::Labels;
 use vanillanets::metrics::{
     Accuracy, ClassCounts, ConfusionMatrix, F1Score, Mae, Precision, R2Score, Recall, Rmse, Targets,
 };
@@ -106,16 +105,11 @@ impl Case {
             }
             Truth::Rows { values, cols } => {
                 assert_eq!(*cols, self.cols, "{}", self.name);
-                vec![
-                    Targets::OneHot(values),
-                    Targets::from(Labels::OneHot(values)),
-                ]
+                // (`losses::Labels` is this same type: no second form.)
+                vec![Targets::OneHot(values)]
             }
             Truth::Flat(values) => vec![Targets::Values(values)],
-            Truth::Ints(labels) => vec![
-                Targets::Classes(labels),
-                Targets::from(Labels::Classes(labels)),
-            ],
+            Truth::Ints(labels) => vec![Targets::Classes(labels)],
         }
     }
 

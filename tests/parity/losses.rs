@@ -308,6 +308,7 @@ fn cce(report: &mut Report, op: &str, sparse: bool, part: Part) {
                         + TINY
                 })
                 .collect(),
+            Labels::Values(_) => unreachable!("the cases hold classes or one-hot rows"),
         };
         let check = LossCheck {
             case: &case,

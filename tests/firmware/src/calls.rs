@@ -169,7 +169,12 @@ fn losses() -> bool {
     let mut ok = true;
     ok &= loss(&BinaryCrossEntropy, &p, &y, rows, cols);
     ok &= loss(&MeanSquaredError, &p, &y, rows, cols);
-    for labels in [Labels::Classes(&classes), Labels::OneHot(&y)] {
+    // `Values` is refused by the categorical losses (UnsupportedTargets).
+    for labels in [
+        Labels::Classes(&classes),
+        Labels::OneHot(&y),
+        Labels::Values(&y),
+    ] {
         ok &= loss(&CategoricalCrossEntropy, &p, labels, rows, cols);
         ok &= loss(&SparseCategoricalCrossEntropy, &p, labels, rows, cols);
         ok &= loss(&SoftmaxCrossEntropy, &p, labels, rows, cols);
@@ -366,6 +371,15 @@ fn model() -> bool {
     ok &= fit.is_ok_and(|f| f.stop == Stop::Finished);
     let mut out = [0.0_f32; 15];
     ok &= model.predict(&x, bb(5), &mut out).is_ok();
+    // A non-finite input is refused (NonFiniteInput) by predict and evaluate.
+    let mut bad = x;
+    if let Some(v) = bad.get_mut(bb(3)) {
+        *v = bb(f32::NEG_INFINITY);
+    }
+    ok &= model.predict(&bad, bb(5), &mut out).is_err();
+    ok &= model
+        .evaluate(&bad, Targets::Classes(&classes), bb(5), &mut [])
+        .is_err();
     ok &= model
         .evaluate(&x, Targets::Classes(&classes), bb(5), &mut [&mut accuracy])
         .is_ok();

@@ -6,7 +6,7 @@ use vanillanets::activations::ActivationKind;
 use vanillanets::layers::{Dense, Layer};
 use vanillanets::losses::LossKind;
 use vanillanets::metrics::{Accuracy, Metric, Targets};
-use vanillanets::model::{Control, Epoch, Fit, FitOptions, Stop};
+use vanillanets::model::{Control, Epoch, Fit, FitOptions, Network, Stop};
 use vanillanets::optimizers::{Optimizer, Sgd};
 
 use super::{
@@ -15,14 +15,19 @@ use super::{
 };
 use crate::fixtures::{batches, bits, fit_losses, setup};
 
-/// NaN inputs: the first micro-batch's loss is NaN, its step does not run,
-/// the callback sees it, and `fit` returns `Ok` with `NonFiniteLoss`.
+/// A NaN target (non-finite inputs are refused: see the last test): the
+/// first micro-batch's loss is NaN, its step does not run, the callback
+/// sees it, and `fit` returns `Ok` with `NonFiniteLoss`.
 #[test]
-fn nan_inputs_stop_before_any_update() {
+fn nan_targets_stop_before_any_update() {
     let rows = 6;
-    let mut x = values(rows * 3, 19, 1.0);
-    x[7] = f32::NAN;
-    let classes = classes_of(&values(rows * 3, 19, 1.0), rows);
+    let x = values(rows * 3, 19, 1.0);
+    let classes = classes_of(&x, rows);
+    let mut one_hot = vec![0.0_f32; rows * 3];
+    for (r, &c) in classes.iter().enumerate() {
+        one_hot[r * 3 + c] = 1.0;
+    }
+    one_hot[7] = f32::NAN; // row 2
     let opt = adam();
     let p0 = params_for(&CLASSIFIER, 20);
     let s = setup(&CLASSIFIER, CCE, opt, rows);
@@ -32,7 +37,7 @@ fn nan_inputs_stop_before_any_update() {
     let fit = model
         .fit(
             &x,
-            Targets::Classes(&classes),
+            Targets::OneHot(&one_hot),
             rows,
             FitOptions::epochs(5),
             &mut [],
@@ -53,14 +58,15 @@ fn nan_inputs_stop_before_any_update() {
     assert_eq!(model.steps(), 0);
 }
 
-/// A NaN in the last mini-batch: the steps before it ran, its own did not.
+/// A NaN target in the last mini-batch: the steps before it ran, its own
+/// did not.
 #[test]
 fn nan_in_a_later_batch_keeps_the_earlier_steps() {
     let rows = 10;
     let clean = values(rows * 3, 21, 1.0);
-    let y = values(rows * 2, 22, 0.8);
-    let mut x = clean.clone();
-    x[9 * 3 + 1] = f32::NAN; // row 9: the third batch of 4
+    let mut y = values(rows * 2, 22, 0.8);
+    let x = clean.clone();
+    y[9 * 2 + 1] = f32::NAN; // row 9: the third batch of 4
     let p0 = params_for(&REGRESSOR, 23);
     let s = setup(&REGRESSOR, MSE, sgd_momentum(), 2);
     let mut buffers = s.owned(p0.clone());
@@ -241,4 +247,123 @@ fn metrics_are_per_epoch() {
         );
     }
     assert_eq!(accuracy.name(), "accuracy");
+}
+
+/// `Epoch::line` prints non-finite numbers as Python's `f"{x:.3f}"` does:
+/// `nan`, `inf`, `-inf` (the original's line for a NaN loss reads
+/// `loss: nan`).
+#[test]
+fn epoch_line_prints_non_finite_numbers_as_python() {
+    let line = |loss: f32, learning_rate: f64| {
+        let mut s = String::new();
+        Epoch {
+            epoch: 3,
+            loss,
+            learning_rate,
+            metrics: &[],
+        }
+        .line(&mut s)
+        .unwrap();
+        s
+    };
+    assert_eq!(line(f32::NAN, 0.001), "epoch: 3, loss: nan, lr: 0.001000");
+    assert_eq!(line(-f32::NAN, 0.001), "epoch: 3, loss: nan, lr: 0.001000");
+    assert_eq!(
+        line(f32::INFINITY, 0.5),
+        "epoch: 3, loss: inf, lr: 0.500000"
+    );
+    assert_eq!(
+        line(f32::NEG_INFINITY, 0.5),
+        "epoch: 3, loss: -inf, lr: 0.500000"
+    );
+    assert_eq!(line(0.0625, f64::NAN), "epoch: 3, loss: 0.062, lr: nan");
+    assert_eq!(line(-0.0001, 0.5), "epoch: 3, loss: -0.000, lr: 0.500000");
+    // A metric with no value yet prints `nan`.
+    let mut acc = Accuracy::new();
+    let metrics: [&mut dyn Metric; 1] = [&mut acc];
+    let mut s = String::new();
+    Epoch {
+        epoch: 1,
+        loss: 1.0,
+        learning_rate: 1.0,
+        metrics: &metrics,
+    }
+    .line(&mut s)
+    .unwrap();
+    assert_eq!(s, "epoch: 1, accuracy: nan, loss: 1.000, lr: 1.000000");
+}
+
+/// `-inf` through ReLU: the loss stays finite (ReLU maps it to 0), but the
+/// first layer's weight gradient would be `-inf · 0 = NaN`, and the
+/// parameters NaN after one step. `fit`, `evaluate` and `Model::predict`
+/// refuse a non-finite input before anything is written, naming the
+/// first one; `Network::predict` keeps NumPy's inference semantics and
+/// propagates it.
+#[test]
+fn non_finite_inputs_are_refused_before_anything_is_written() {
+    const NET: [Layer<'static>; 4] = [
+        Layer::Dense(Dense::new(2, 2)),
+        Layer::Activation(ActivationKind::ReLU),
+        Layer::Dense(Dense::new(2, 1)),
+        Layer::Activation(ActivationKind::Linear),
+    ];
+    // W1 = all ones, b1 = 0, W2 = ones, b2 = 0.
+    let p0 = vec![1.0_f32, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0];
+    let opt: Optimizer = Sgd::new(0.1, 0.0, 0.0).unwrap().into();
+    let s = setup(&NET, MSE, opt, 2);
+    let y = [1.0_f32, 0.5];
+    let cases = [
+        ([1.0, 2.0, f32::NEG_INFINITY, 0.5], (1, 0)),
+        ([1.0, f32::NAN, 3.0, 0.5], (0, 1)),
+        ([1.0, 2.0, 3.0, f32::INFINITY], (1, 1)),
+    ];
+    for (x, (row, column)) in cases {
+        let error = vanillanets::Error::NonFiniteInput { row, column };
+        let mut buffers = s.owned(p0.clone());
+        let mut model = buffers.model();
+        let mut calls = 0;
+        let fit = model.fit(
+            &x,
+            Targets::Values(&y),
+            2,
+            FitOptions::epochs(3),
+            &mut [],
+            |_| {
+                calls += 1;
+                Control::Continue
+            },
+        );
+        assert_eq!(fit, Err(error), "{x:?}");
+        assert_eq!(calls, 0);
+        assert_eq!(model.steps(), 0);
+        assert_eq!(bits(model.parameters()), bits(&p0));
+        assert_eq!(
+            model.evaluate(&x, Targets::Values(&y), 2, &mut []),
+            Err(error)
+        );
+        let mut out = [7.0_f32; 2];
+        assert_eq!(model.predict(&x, 2, &mut out), Err(error));
+        assert_eq!(out, [7.0; 2]);
+        // Inference alone propagates, as NumPy's forward does: the row
+        // with `-inf` gives ReLU(-inf) = 0 downstream, a NaN row gives NaN.
+        let mut scratch = vec![0.0_f32; Network::scratch_len(&NET, 2)];
+        model
+            .network()
+            .predict(&x, 2, &mut scratch, &mut out)
+            .unwrap();
+        assert_eq!(out[row].is_nan(), x[2 * row + column].is_nan());
+    }
+    // The same data, finite: training runs.
+    let mut buffers = s.owned(p0.clone());
+    let mut model = buffers.model();
+    let x = [1.0, 2.0, -3.0, 0.5];
+    let fit = model.fit(
+        &x,
+        Targets::Values(&y),
+        2,
+        FitOptions::epochs(3),
+        &mut [],
+        |_| Control::Continue,
+    );
+    assert_eq!(fit.map(|f| f.stop), Ok(Stop::Finished));
 }
