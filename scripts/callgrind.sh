@@ -15,7 +15,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+# shellcheck source=packages.sh
+source scripts/packages.sh
+install_missing valgrind
 
 FEATURES=()
 BUDGETS=
