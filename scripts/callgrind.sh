@@ -43,6 +43,7 @@ for c in $("$BIN" --list); do
         --callgrind-out-file="$OUT/$c.out" "$BIN" --callgrind "$c" "$N" "$ITERS" \
         >/dev/null 2>"$OUT/$c.log" || { echo "| $c | valgrind failed: $(tail -1 "$OUT/$c.log") |"; continue; }
     ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$OUT/$c.out" | head -1)
+    [ -n "$ir" ] && [ "$ir" -gt 0 ] || { echo "| $c | no instructions counted |"; continue; }
     awk -v ir="$ir" -v n="$N" -v it="$ITERS" -v c="$c" \
         'BEGIN { printf "| %s | %.2f |\n", c, ir / (n * it) }'
 done

@@ -210,6 +210,8 @@ cargo_build thumbv7em-none-eabihf --profile size "${ERR_BINS[@]/#/--bin=}" "${FE
 if [ ${#FEATURES[@]} -eq 0 ]; then
     code=$(awk '$1 == "err_code" { print $NF }' "$OUT/error-sizes.txt")
     echo "an Error printed through its code: $code B (limit 200 B)"
+    # A failed measurement (no line, or an ELF that did not read) must not pass.
+    [[ $code =~ ^[0-9]+$ ]] && ((code > 0)) || die "no error size measured for err_code: '$code'"
     ((code < 200)) || die "printing an Error's code takes $code B, over 200 B"
 fi
 
@@ -289,6 +291,7 @@ if [ ${#FEATURES[@]} -eq 0 ]; then
     read -r fb _ < <(elf_mem "$R/thumbv7em-none-eabihf/size/size_base")
     read -r finfer _ < <(elf_mem "$R/thumbv7em-none-eabihf/size/infer_size")
     code=$((finfer - fb - 396))
+    ((fb > 0 && finfer > fb)) || die "inference size not measured (base $fb B, firmware $finfer B)"
     echo "crate code of the 2-16-3 inference firmware (M4F): $code B (limit $LIMIT B)"
     ((code <= LIMIT)) || die "inference crate code $code B is over $LIMIT B"
 fi

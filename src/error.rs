@@ -129,7 +129,8 @@ pub enum Error {
     /// Fewer bytes than a record needs: a record cut short, or an output
     /// buffer too small for one.
     Truncated {
-        /// The bytes needed.
+        /// The bytes needed: the record's, or the header's 16 when even the
+        /// header is cut.
         needed: usize,
         /// The bytes given.
         given: usize,
@@ -255,20 +256,23 @@ const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 /// width and flags (as the inner arguments of `write!` would). Smaller in
 /// flash than `usize`'s `Display`, which pads and handles every flag.
 fn write_usize(f: &mut fmt::Formatter<'_>, n: usize) -> fmt::Result {
-    // The largest power of ten at or below `n` (1 for 0): never overflows,
-    // since `div * 10 <= n` whenever the loop multiplies.
-    let mut div = 1;
-    while n / div >= 10 {
-        div *= 10;
-    }
-    loop {
-        let digit = DIGITS.get(n / div % 10).copied().unwrap_or("?");
-        f.write_str(digit)?;
-        if div == 1 {
-            return Ok(());
+    // The digits, least significant first; only divisions by the constant
+    // 10, so no division-by-zero check. 39 places hold a 128-bit usize.
+    let mut digits = [0_u8; 39];
+    let mut len = 0;
+    let mut rest = n;
+    for d in digits.iter_mut() {
+        *d = (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+        if rest == 0 {
+            break;
         }
-        div /= 10;
     }
+    for &d in digits.iter().take(len).rev() {
+        f.write_str(DIGITS.get(usize::from(d)).copied().unwrap_or("?"))?;
+    }
+    Ok(())
 }
 
 /// `texts[0]`, `numbers[0]`, `texts[1]`, `numbers[1]`, ...: static text

@@ -19,7 +19,9 @@
 //! The CRC is the common CRC-32 (IEEE 802.3, reflected polynomial
 //! `0xEDB88320`, initial value and final XOR `0xFFFFFFFF`: Python's
 //! `zlib.crc32`), so a host can check a record without this crate. It
-//! detects every error of up to three bits and every burst of up to 32.
+//! detects every burst of errors up to 32 bits long (so any corrupted byte
+//! or word) in a record of any length, and every error of up to three bits
+//! in records of up to about 11 KB.
 //!
 //! The record may be followed by anything (the rest of an erased flash
 //! page): the header says where it ends.
@@ -287,7 +289,7 @@ pub fn check<'b>(layers: &[Layer<'_>], bytes: &'b [u8]) -> Result<&'b [u8], Erro
     if found != expected {
         return Err(Error::FingerprintMismatch { expected, found });
     }
-    let count = word(header, 12) as usize;
+    let count = usize::try_from(word(header, 12)).unwrap_or(usize::MAX);
     crate::shape::check_len("count", shape.parameters, count)?;
     let len = record_len(layers);
     let record = bytes.get(..len).ok_or(truncated(len))?;

@@ -247,7 +247,8 @@ impl<'a> Model<'a> {
     /// and returns its length, [`super::export::record_len`].
     ///
     /// # Errors
-    /// [`Error::Truncated`] when `out` is too short; nothing is written.
+    /// [`Error::Truncated`] when `out` is too short, [`Error::ShapeOverflow`]
+    /// for more than `u32::MAX` parameters; nothing is written.
     pub fn export_parameters(&self, out: &mut [u8]) -> Result<usize, Error> {
         super::export::write(self.layers, self.params, out)
     }
