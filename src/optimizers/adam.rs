@@ -1,5 +1,6 @@
 //! Adam: adaptive moments with bias correction.
 
+use super::bias::one_minus_pow;
 use super::{decay_ok, learning_rate_at, positive_f32, require, unit_f32};
 use crate::Error;
 
@@ -122,12 +123,13 @@ impl Adam {
 
     /// The update on validated slices (`state` holds `m` then `v`).
     pub(super) fn step_raw(&self, step: u64, g: &[f32], state: &mut [f32], p: &mut [f32]) {
-        let t = step.saturating_add(1) as f64;
+        let t = step.saturating_add(1);
         let neg_lr = (-self.learning_rate(step)) as f32;
         let (b1, c1) = (self.beta_1 as f32, (1.0 - self.beta_1) as f32);
         let (b2, c2) = (self.beta_2 as f32, (1.0 - self.beta_2) as f32);
-        let corr1 = (1.0 - libm::pow(self.beta_1, t)) as f32;
-        let corr2 = (1.0 - libm::pow(self.beta_2, t)) as f32;
+        // `(1.0 - libm::pow(β, t as f64)) as f32`, the same bits (bias.rs).
+        let corr1 = one_minus_pow(self.beta_1, t);
+        let corr2 = one_minus_pow(self.beta_2, t);
         let eps = self.epsilon as f32;
         let (m, v) = state.split_at_mut(p.len().min(state.len()));
         for (((p, m), v), &g) in p.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {

@@ -23,6 +23,7 @@
 //! [`Optimizer::state_len`].
 
 mod adam;
+mod bias;
 mod sgd;
 
 pub use adam::Adam;
