@@ -126,7 +126,7 @@ impl<'a, T> Iterator for RowsMut<'a, T> {
 /// `to = from` over the shorter of the two (callers pass equal lengths;
 /// unlike `copy_from_slice`, no panic path).
 #[inline]
-pub(crate) fn copy(from: &[f32], to: &mut [f32]) {
+pub(crate) fn copy<T: Copy>(from: &[T], to: &mut [T]) {
     for (t, &f) in to.iter_mut().zip(from) {
         *t = f;
     }

@@ -29,7 +29,7 @@
 use super::Network;
 use crate::activations::ActivationKind;
 use crate::layers::{validate, Layer};
-use crate::shape::{batch_rows, batch_rows_mut};
+use crate::shape::{batch_rows, batch_rows_mut, copy};
 use crate::Error;
 
 /// The magic bytes that open a record.
@@ -258,10 +258,8 @@ pub fn write(layers: &[Layer<'_>], params: &[f32], out: &mut [u8]) -> Result<usi
 pub fn read(layers: &[Layer<'_>], bytes: &[u8], params: &mut [f32]) -> Result<(), Error> {
     let payload = check(layers, bytes)?;
     crate::shape::check_len("params", payload.len() / 4, params.len())?;
-    for (p, word) in params.iter_mut().zip(batch_rows(payload, 4)) {
-        let mut b = [0_u8; 4];
-        put(&mut b, 0, word);
-        *p = f32::from_le_bytes(b);
+    for (p, bytes) in params.iter_mut().zip(batch_rows(payload, 4)) {
+        *p = f32::from_bits(word(bytes, 0));
     }
     Ok(())
 }
@@ -307,11 +305,7 @@ pub fn check<'b>(layers: &[Layer<'_>], bytes: &'b [u8]) -> Result<&'b [u8], Erro
 /// `to[at..] = from` as far as both reach (no panic path).
 #[inline]
 fn put(to: &mut [u8], at: usize, from: &[u8]) {
-    if let Some(to) = to.get_mut(at..) {
-        for (t, &f) in to.iter_mut().zip(from) {
-            *t = f;
-        }
-    }
+    copy(from, to.get_mut(at..).unwrap_or(&mut []));
 }
 
 /// `bytes[at]`, or 0 past the end.

@@ -90,20 +90,13 @@ impl Adam {
         beta_1: f64,
         beta_2: f64,
     ) -> Result<Self, Error> {
-        // `?` is not `const`: each check returns its error by hand.
-        if let Err(e) = require(positive_f32(learning_rate), "learning_rate") {
-            return Err(e);
-        }
-        if let Err(e) = require(decay_ok(decay), "decay") {
-            return Err(e);
-        }
-        if let Err(e) = require(positive_f32(epsilon), "epsilon") {
-            return Err(e);
-        }
-        if let Err(e) = require(unit_f32(beta_1), "beta_1") {
-            return Err(e);
-        }
-        if let Err(e) = require(unit_f32(beta_2), "beta_2") {
+        if let Err(e) = require([
+            (positive_f32(learning_rate), "learning_rate"),
+            (decay_ok(decay), "decay"),
+            (positive_f32(epsilon), "epsilon"),
+            (unit_f32(beta_1), "beta_1"),
+            (unit_f32(beta_2), "beta_2"),
+        ]) {
             return Err(e);
         }
         Ok(Self {

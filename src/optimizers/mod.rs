@@ -42,13 +42,19 @@ fn learning_rate_at(learning_rate: f64, decay: f64, step: u64) -> f64 {
     }
 }
 
-/// `Err(InvalidHyperparameter)` unless `ok`.
-const fn require(ok: bool, name: &'static str) -> Result<(), Error> {
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidHyperparameter { name })
+/// `Err(InvalidHyperparameter)` naming the first check that failed, in
+/// the constructor's argument order (`?` is not `const`, so the
+/// constructors list their checks here instead).
+const fn require<const N: usize>(checks: [(bool, &'static str); N]) -> Result<(), Error> {
+    let mut i = 0;
+    while i < N {
+        let (ok, name) = checks[i];
+        if !ok {
+            return Err(Error::InvalidHyperparameter { name });
+        }
+        i += 1;
     }
+    Ok(())
 }
 
 /// A rate as the step uses it: `x` and its `f32` rounding finite and

@@ -74,14 +74,11 @@ impl Sgd {
     /// assert_eq!(Sgd::new(1e39, 0.0, 0.0), Err(too_large));
     /// ```
     pub const fn new(learning_rate: f64, decay: f64, momentum: f64) -> Result<Self, Error> {
-        // `?` is not `const`: each check returns its error by hand.
-        if let Err(e) = require(positive_f32(learning_rate), "learning_rate") {
-            return Err(e);
-        }
-        if let Err(e) = require(decay_ok(decay), "decay") {
-            return Err(e);
-        }
-        if let Err(e) = require(unit_f32(momentum), "momentum") {
+        if let Err(e) = require([
+            (positive_f32(learning_rate), "learning_rate"),
+            (decay_ok(decay), "decay"),
+            (unit_f32(momentum), "momentum"),
+        ]) {
             return Err(e);
         }
         Ok(Self {
