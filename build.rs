@@ -3,10 +3,12 @@
 //! `target_feature` predicates:
 //!
 //! - `cfg(vanillanets_simd)`: the target has them (the Dense kernels then
-//!   use wider register tiles);
+//!   use 16 lanes per tile instead of 8, and narrow tiles for the columns
+//!   left over);
 //! - `cfg(vanillanets_wide)`: they are 256 bits wide (x86 AVX), so the
-//!   Dense forward keeps four rows in registers and the in-place
-//!   elementwise kernels store whole blocks (no masked stores);
+//!   Dense gradients keep four tiles of sums in registers instead of two,
+//!   and the in-place elementwise kernels store whole blocks (no masked
+//!   stores);
 //! - `cfg(vanillanets_lanes)`: they and the `fast-math` feature (the
 //!   Softmax lane path).
 //!

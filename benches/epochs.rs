@@ -13,9 +13,11 @@
 //! cargo bench --bench epochs -- --breakdown large           # where an epoch goes
 //! ```
 //!
-//! The two training cases are full-batch Adam on the classic 3-class
-//! spiral: `small` (300 samples, 2-64-3, ReLU then Softmax) and `large`
-//! (3000 samples, 2-128-128-3), SparseCategoricalCrossEntropy (so the fused
+//! The three training cases are full-batch Adam: on the classic 3-class
+//! spiral `small` (300 samples, 2-64-3, ReLU then Softmax) and `large`
+//! (3000 samples, 2-128-128-3), and `digits` (1 347 samples, 64-64-10,
+//! the size of the digits data set, on synthetic blobs);
+//! SparseCategoricalCrossEntropy (so the fused
 //! Softmax + CE backward), micro-batch = all samples, no metrics: what
 //! VanillaNets' `Model.fit` does per epoch. The data and the initial
 //! parameters come from fixed seeds, and `--dump` writes them so that the
@@ -68,6 +70,15 @@ const SMALL: [Layer; 4] = [
     Layer::Activation(ActivationKind::Softmax),
 ];
 
+/// The size of the digits data set (8 × 8 images, 10 classes, 1 347 rows
+/// in a 75 % training split): synthetic blobs stand in for it.
+const DIGITS: [Layer; 4] = [
+    Layer::Dense(Dense::new(64, 64)),
+    Layer::Activation(ActivationKind::ReLU),
+    Layer::Dense(Dense::new(64, 10)),
+    Layer::Activation(ActivationKind::Softmax),
+];
+
 const LARGE: [Layer; 6] = [
     Layer::Dense(Dense::new(2, 128)),
     Layer::Activation(ActivationKind::ReLU),
@@ -86,7 +97,7 @@ struct Case {
     init_seed: u64,
 }
 
-const CASES_FIT: [Case; 2] = [
+const CASES_FIT: [Case; 3] = [
     Case {
         name: "small",
         layers: &SMALL,
@@ -101,13 +112,20 @@ const CASES_FIT: [Case; 2] = [
         data_seed: 0x2545_F491,
         init_seed: 2,
     },
+    Case {
+        name: "digits",
+        layers: &DIGITS,
+        rows: 1347,
+        data_seed: 0x1B87_3593,
+        init_seed: 3,
+    },
 ];
 
 fn fit_case(name: &str) -> &'static Case {
     CASES_FIT
         .iter()
         .find(|c| c.name == name)
-        .unwrap_or_else(|| fail(&format!("no case {name:?}: small or large")))
+        .unwrap_or_else(|| fail(&format!("no case {name:?}: small, large or digits")))
 }
 
 fn fail(message: &str) -> ! {
@@ -151,6 +169,31 @@ fn spiral(rows: usize, seed: u32) -> (Vec<f32>, Vec<usize>) {
     (x, y)
 }
 
+/// The case's data: the spiral, or for 64 features ten Gaussian blobs
+/// (centres uniform in [0, 16), as the digits' pixel range, noise 4).
+fn data(case: &Case) -> (Vec<f32>, Vec<usize>) {
+    let Some(Layer::Dense(first)) = case.layers.first() else {
+        fail("a case starts with a Dense layer")
+    };
+    if first.inputs() == 2 {
+        return spiral(case.rows, case.data_seed);
+    }
+    let (features, classes) = (first.inputs(), 10);
+    let mut rng = Rng(case.data_seed);
+    let centres: Vec<f32> = (0..classes * features)
+        .map(|_| 16.0 * rng.uniform())
+        .collect();
+    let mut x = Vec::with_capacity(case.rows * features);
+    let mut y = Vec::with_capacity(case.rows);
+    for i in 0..case.rows {
+        let class = i % classes;
+        let centre = &centres[class * features..][..features];
+        x.extend(centre.iter().map(|c| (c + 4.0 * rng.normal()) / 16.0));
+        y.push(class);
+    }
+    (x, y)
+}
+
 /// He-normal weights and zero biases, the original's `init='auto'` for a
 /// ReLU net, from the crate's own generator.
 fn initial_parameters(case: &Case) -> Vec<f32> {
@@ -183,7 +226,7 @@ struct Fit {
 
 impl Fit {
     fn new(case: &'static Case) -> Self {
-        let (x, y) = spiral(case.rows, case.data_seed);
+        let (x, y) = data(case);
         let initial = initial_parameters(case);
         let memory = vec![0.0; Model::training_len(case.layers, &adam(), case.rows)];
         Self {
@@ -278,7 +321,7 @@ fn dump(dir: &Path) {
         println!("dump\t{name}\t{}\t{}", d.rows, d.cols);
     }
     for case in &CASES_FIT {
-        let (x, y) = spiral(case.rows, case.data_seed);
+        let (x, y) = data(case);
         let params = initial_parameters(case);
         write_f32(dir, &format!("{}_x.f32", case.name), &x);
         let labels: Vec<u8> = y.iter().flat_map(|&c| (c as u32).to_le_bytes()).collect();

@@ -47,6 +47,7 @@ KERNELS = [
 FITS = [
     ("small", "epoch, 300 samples, 2-64-3"),
     ("large", "epoch, 3000 samples, 2-128-128-3"),
+    ("digits", "epoch, 1347 samples, 64-64-10"),
 ]
 LEARNING_RATE = 0.01  # as benches/epochs.rs
 VN = "VanillaNets 1.0.1 (NumPy)"
@@ -350,6 +351,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--reps-small", type=int, default=5, help="fits per round, small net")
     ap.add_argument("--reps-large", type=int, default=1, help="fits per round, large net")
+    ap.add_argument("--reps-digits", type=int, default=1, help="fits per round, digits net")
     ap.add_argument("--data", default=str(REPO / "target" / "peers" / "data"))
     ap.add_argument("--no-torch", action="store_true")
     ap.add_argument("--command", default="", help="the command line, for the record")
@@ -390,7 +392,7 @@ def main():
         for case, _ in FITS:
             p.fit(case, 3, 1)
 
-    reps = {"small": args.reps_small, "large": args.reps_large}
+    reps = {"small": args.reps_small, "large": args.reps_large, "digits": args.reps_digits}
     for r in range(args.rounds):
         order = sides[r % len(sides) :] + sides[: r % len(sides)]
         for side in order:
@@ -451,7 +453,8 @@ def main():
         f"samples of ≥ {SAMPLE_TIME * 1e3:.0f} ms. Epochs: full batch, Adam (lr "
         f"{LEARNING_RATE}), SparseCategoricalCrossEntropy with Softmax (the fused backward), "
         f"{args.epochs} epochs per fit from the same initial parameters, the round's value "
-        f"the median of {args.reps_small} (small) / {args.reps_large} (large) fits."
+        f"the median of {args.reps_small} (small) / {args.reps_large} (large) / "
+        f"{args.reps_digits} (digits) fits."
     )
     print()
     if args.command:

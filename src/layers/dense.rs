@@ -14,11 +14,14 @@ use crate::Error;
 ///   and `db = Σ_rows dv`, each sum over the rows left to right, written
 ///   over or added to the caller's `dW`/`db` ([`Gradients`]);
 /// - [`backward_inputs`](Dense::backward_inputs): `dx = dv Wᵀ`, per
-///   element `Σ_j dv_ij·W_kj` by [`crate::math::sum`]'s pairwise tree.
+///   element `Σ_j dv_ij·W_kj` from `+0.0`, the sum over `j` left to right.
 ///
 /// Summing over the rows left to right makes gradients that are
 /// [`Gradients::Accumulate`]d over consecutive micro-batches the same bits
-/// as one pass over the whole batch. NumPy's `np.dot` (BLAS) sums in an
+/// as one pass over the whole batch. Every element is one sum of its own
+/// in that fixed order, so the kernels may compute many side by side in
+/// vector lanes of any width: the bits do not depend on the target's
+/// vector width or on the tile shape. NumPy's `np.dot` (BLAS) sums in an
 /// order of its own, so results differ from VanillaNets' by rounding (a
 /// few units in the last place; the parity tests bound it). Every
 /// operation is an IEEE `f32` operation with no fused multiply-add: the
@@ -144,7 +147,7 @@ impl Dense {
 
     /// [`forward`](Self::forward) on validated slices.
     pub(crate) fn forward_raw(&self, x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
-        super::tiles::forward(self.inputs, self.outputs, x, w, b, y);
+        super::kernels::forward(self.inputs, self.outputs, x, w, b, y);
     }
 
     /// `dweights = inputsᵀ · dvalues` and `dbiases = Σ_rows dvalues`,
@@ -186,7 +189,7 @@ impl Dense {
         db: &mut [f32],
     ) {
         let overwrite = mode == Gradients::Overwrite;
-        super::tiles::backward_parameters(self.inputs, self.outputs, x, dv, overwrite, dw, db);
+        super::kernels::backward_parameters(self.inputs, self.outputs, x, dv, overwrite, dw, db);
     }
 
     /// `dinputs = dvalues · weightsᵀ`.
@@ -214,7 +217,7 @@ impl Dense {
 
     /// [`backward_inputs`](Self::backward_inputs) on validated slices.
     pub(crate) fn backward_inputs_raw(&self, w: &[f32], dv: &[f32], dx: &mut [f32]) {
-        super::tiles::backward_inputs(self.inputs, self.outputs, w, dv, dx);
+        super::kernels::backward_inputs(self.inputs, self.outputs, w, dv, dx);
     }
 }
 

@@ -9,7 +9,7 @@
 
 mod dense;
 mod init;
-mod tiles;
+mod kernels;
 
 pub use dense::{Dense, Gradients};
 pub use init::{initialize, Distribution, Init};

@@ -40,7 +40,7 @@ mod sum;
 mod tanh;
 
 pub use sum::sum;
-pub(crate) use sum::{dots, sum_of, Stream};
+pub(crate) use sum::{sum_of, Stream};
 
 /// `eˣ`, by `libm::expf` (or, with the `fast-math` feature, a vectorisable
 /// polynomial within 1 ULP of it).

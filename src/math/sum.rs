@@ -1,8 +1,7 @@
 //! NumPy's pairwise summation, the sum behind the crate's reductions:
 //! Softmax row sums, the Softmax backward's dot product, the per-row means
-//! of the losses, `calculate`'s mean, the metrics' sums, and (as [`dots`])
-//! the Dense input gradients' dot products. Dense's forward and parameter
-//! gradients do not use it: their sums run left to right (see
+//! of the losses, `calculate`'s mean, and the metrics' sums. Dense's kernels do not
+//! use it: their sums run left to right (see
 //! `crate::layers::Dense`), so that micro-batches accumulate to the bits of
 //! one whole batch.
 //!
@@ -136,123 +135,6 @@ impl<T: Summand, I: Iterator<Item = T>> Each<T> for Values<I> {
     }
 }
 
-/// `R × K` sums side by side (lane `(r, k)` is `tile.0[r][k]`), each going
-/// through exactly the additions of one sum.
-#[derive(Clone, Copy)]
-pub(crate) struct Tile<const R: usize, const K: usize>(pub(crate) [[f32; K]; R]);
-
-impl<const R: usize, const K: usize> core::ops::Add for Tile<R, K> {
-    type Output = Self;
-
-    #[inline(always)]
-    fn add(mut self, other: Self) -> Self {
-        self += other;
-        self
-    }
-}
-
-impl<const R: usize, const K: usize> core::ops::AddAssign for Tile<R, K> {
-    #[inline(always)]
-    fn add_assign(&mut self, other: Self) {
-        for (a, b) in self.0.iter_mut().zip(other.0) {
-            for (a, b) in a.iter_mut().zip(b) {
-                *a += b;
-            }
-        }
-    }
-}
-
-impl<const R: usize, const K: usize> Summand for Tile<R, K> {
-    const ZERO: Self = Self([[0.0; K]; R]);
-}
-
-/// The products `a_r[i] · b_k[i]` of every pair of `R` slices `a` and `K`
-/// slices `b`, consumed from the front; each slice's block of eight is
-/// loaded once for all its pairs.
-struct Pairs<'a, const R: usize, const K: usize> {
-    a: [&'a [f32]; R],
-    b: [&'a [f32]; K],
-}
-
-/// The first `n` elements of `s` (all of them if it is shorter), and moves
-/// `s` past them.
-#[inline(always)]
-fn split<'a>(s: &mut &'a [f32], n: usize) -> &'a [f32] {
-    let (head, rest) = s.split_at_checked(n).unwrap_or((s, &[]));
-    *s = rest;
-    head
-}
-
-/// Elements `i..i + 8` of `s` (zeros past its end).
-#[inline(always)]
-fn eight(s: &[f32], i: usize) -> &[f32; 8] {
-    s.get(i..)
-        .and_then(|s| s.first_chunk::<8>())
-        .unwrap_or(&[0.0; 8])
-}
-
-impl<const R: usize, const K: usize> Summands<Tile<R, K>> for Pairs<'_, R, K> {
-    #[inline(always)]
-    fn leaf(&mut self, n: usize) -> Tile<R, K> {
-        // The leaf's slices as locals, so the partial sums stay in
-        // registers over the blocks.
-        let a = self.a.each_mut().map(|s| split(s, n));
-        let b = self.b.each_mut().map(|s| split(s, n));
-        let whole = n - n % 8;
-        let mut r = [[[0.0_f32; 8]; K]; R];
-        for (r, a) in r.iter_mut().zip(&a) {
-            let av = eight(a, 0);
-            for (r, b) in r.iter_mut().zip(&b) {
-                let bv = eight(b, 0);
-                for ((r, a), b) in r.iter_mut().zip(av).zip(bv) {
-                    *r = a * b;
-                }
-            }
-        }
-        let mut i = 8;
-        while i < whole {
-            for (r, a) in r.iter_mut().zip(&a) {
-                let av = eight(a, i);
-                for (r, b) in r.iter_mut().zip(&b) {
-                    let bv = eight(b, i);
-                    for ((r, a), b) in r.iter_mut().zip(av).zip(bv) {
-                        *r += a * b;
-                    }
-                }
-            }
-            i += 8;
-        }
-        // Through memory once per leaf on SIMD targets: otherwise LLVM's
-        // SLP vectoriser, seeing the tree below as a reduction over `j`,
-        // vectorises the loop above across the pairs instead (broadcasts
-        // and inserts, 128-bit even where 256-bit vectors exist) rather
-        // than along `j`, where each block is one contiguous vector.
-        #[cfg(vanillanets_simd)]
-        let r = core::hint::black_box(r);
-        let mut res = Tile(r.map(|r| r.map(tree8)));
-        while i < n {
-            for (res, a) in res.0.iter_mut().zip(&a) {
-                for (res, b) in res.iter_mut().zip(&b) {
-                    *res += a.get(i).copied().unwrap_or(0.0) * b.get(i).copied().unwrap_or(0.0);
-                }
-            }
-            i += 1;
-        }
-        res
-    }
-
-    #[inline(always)]
-    fn add1(&mut self, res: &mut Tile<R, K>) {
-        let a = self.a.each_mut().map(|s| split(s, 1));
-        let b = self.b.each_mut().map(|s| split(s, 1));
-        for (res, a) in res.0.iter_mut().zip(a) {
-            for (res, b) in res.iter_mut().zip(b) {
-                *res += a.first().copied().unwrap_or(0.0) * b.first().copied().unwrap_or(0.0);
-            }
-        }
-    }
-}
-
 /// The next `n` summands, summed as NumPy does.
 #[inline]
 fn pairwise<T: Summand, S: Summands<T>>(s: &mut S, n: usize) -> T {
@@ -305,22 +187,6 @@ pub fn sum(x: &[f32]) -> f32 {
 #[inline]
 pub(crate) fn sum_of<T: Summand>(n: usize, values: impl Iterator<Item = T>) -> T {
     T::ZERO + pairwise(&mut Values(values), n)
-}
-
-/// `Σ_i a_r[i] · b_k[i]` over the first `n` elements, for every `a_r` and
-/// every `b_k`: each product rounded to f32, then [`sum`]'s tree, so
-/// `[r][k]` has the bits of `sum` of those products (and of
-/// `np.sum(a_r * b_k)`), without a buffer for them. The slices are at least
-/// `n` long. The `R · K` sums run side by side, so a block of eight of each
-/// slice is loaded once for all its pairs (Dense's `dinputs = dv Wᵀ`).
-#[inline]
-pub(crate) fn dots<const R: usize, const K: usize>(
-    a: [&[f32]; R],
-    b: [&[f32]; K],
-    n: usize,
-) -> [[f32; K]; R] {
-    let t = pairwise(&mut Pairs { a, b }, n);
-    t.0.map(|r| r.map(|v| 0.0 + v))
 }
 
 /// [`sum_of`] fed one value at a time: the tree of `n` values, when the
@@ -476,56 +342,7 @@ mod tests {
                 np_sum(a).to_bits(),
                 "n = {n}"
             );
-            let b = &x[x.len() - n..];
-            let mut products = [0.0_f32; 1100];
-            for ((p, a), b) in products.iter_mut().zip(a).zip(b) {
-                *p = a * b;
-            }
-            assert_eq!(
-                dots([a], [b], n)[0][0].to_bits(),
-                np_sum(&products[..n]).to_bits(),
-                "n = {n}"
-            );
         }
-    }
-
-    /// A tile of 2 × 3 dot products: each lane the reference tree of its
-    /// own products, at every size up to past two halvings; `-0.0`
-    /// products sum to `+0.0` from eight on, as `np.sum` gives them.
-    #[test]
-    fn a_tile_of_dots_is_each_dots_tree() {
-        let mut x = [0.0_f32; 700];
-        for (i, v) in x.iter_mut().enumerate() {
-            *v = libm::sinf(i as f32 * 1.37) * 2f32.powi((i % 23) as i32 - 11);
-        }
-        for n in 0..=600 {
-            let a = [&x[..n], &x[50..50 + n]];
-            let b = [&x[100..100 + n], &x[17..17 + n], &x[99..99 + n]];
-            let got = dots(a, b, n);
-            for (r, a) in a.iter().enumerate() {
-                for (k, b) in b.iter().enumerate() {
-                    let mut p = [0.0_f32; 600];
-                    for ((p, a), b) in p.iter_mut().zip(*a).zip(*b) {
-                        *p = a * b;
-                    }
-                    assert_eq!(
-                        got[r][k].to_bits(),
-                        np_sum(&p[..n]).to_bits(),
-                        "n = {n}, ({r}, {k})"
-                    );
-                }
-            }
-        }
-        let zeros = [-0.0_f32; 9];
-        let ones = [1.0_f32; 9];
-        assert_eq!(
-            dots([&zeros[..7]], [&ones[..7]], 7)[0][0].to_bits(),
-            0.0_f32.to_bits()
-        );
-        assert_eq!(
-            dots([&zeros[..]], [&ones[..]], 9)[0][0].to_bits(),
-            0.0_f32.to_bits()
-        );
     }
 
     #[test]

@@ -101,6 +101,12 @@ const fn widest(layers: &[Layer<'_>], leading_input: bool) -> usize {
     let mut i = 0;
     while i < layers.len() {
         if let Layer::Dense(d) = &layers[i] {
+            // A layer whose weights overflow saturates every size (and is
+            // refused when the model is built). The early exit also keeps
+            // LLVM from vectorising this loop into gathers on AVX-512.
+            if d.weights_len().is_none() {
+                return usize::MAX;
+            }
             if first && i > 0 && leading_input && d.inputs() > widest {
                 widest = d.inputs();
             }

@@ -1,12 +1,11 @@
 //! The Dense kernels as plain loops: the reference that the library's
-//! register-tiled kernels (`src/layers/tiles.rs`) must match bit for bit.
-//! These are the library's kernels before the tiles: `y_row += x_k · W_k`
-//! over the inputs, then the bias; `dW_k += x_k · dv_row` and `db += dv_row`
-//! over the rows; `dx_k` as `math::sum` of the products `dv_j · W_kj`
-//! (fewer than 8 outputs, where the library runs that tree's left-to-right
-//! sum directly). The training firmware times both per multiply-accumulate
-//! and exits with a failure if any bit differs; `tests/firmware_training.rs`
-//! compares them on 1 400 shapes with NaN, ±inf, ±0 and subnormals.
+//! tiled kernels (`src/layers/kernels.rs`) must match bit for bit, written
+//! from the order documented on `Dense`: `y_row += x_k · W_k` over the
+//! inputs, then the bias; `dW_k += x_k · dv_row` and `db += dv_row` over
+//! the rows; `dx_k` from `+0.0`, the products `dv_j · W_kj` in `j` order.
+//! The training firmware times both per multiply-accumulate and exits with
+//! a failure if any bit differs; `tests/firmware_training.rs` compares
+//! them on 1 400 shapes with NaN, ±inf, ±0 and subnormals.
 
 /// `y = x W + b` for `x.len() / inputs` rows.
 pub fn forward(inputs: usize, outputs: usize, x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
@@ -51,29 +50,21 @@ pub fn backward_parameters(
     }
 }
 
-/// `dx = dv Wᵀ` for fewer than 8 outputs, each element the public
-/// `math::sum` of its products (the tree the library documents, and which
-/// its shortcut for narrow layers must reproduce); `false`, writing
-/// nothing, for 8 outputs or more.
-pub fn backward_inputs_narrow(
-    inputs: usize,
-    outputs: usize,
-    w: &[f32],
-    dv: &[f32],
-    dx: &mut [f32],
-) -> bool {
-    if outputs >= 8 {
-        return false;
+/// `dx = dv Wᵀ`: each element from `+0.0`, its products `dv_j · W_kj`
+/// added in `j` order.
+pub fn backward_inputs(inputs: usize, outputs: usize, w: &[f32], dv: &[f32], dx: &mut [f32]) {
+    if outputs == 0 {
+        dx.fill(0.0);
+        return;
     }
-    let (inputs, outputs) = (inputs.max(1), outputs.max(1));
+    let inputs = inputs.max(1);
     for (dvr, dxr) in dv.chunks_exact(outputs).zip(dx.chunks_exact_mut(inputs)) {
         for (d, wk) in dxr.iter_mut().zip(w.chunks_exact(outputs)) {
-            let mut products = [0.0_f32; 8];
-            for ((p, &g), &w) in products.iter_mut().zip(dvr).zip(wk) {
-                *p = g * w;
+            let mut sum = 0.0_f32;
+            for (&g, &w) in dvr.iter().zip(wk) {
+                sum += g * w;
             }
-            *d = vanillanets::math::sum(products.get(..outputs).unwrap_or(&[]));
+            *d = sum;
         }
     }
-    true
 }

@@ -457,50 +457,33 @@ fn dense_case(
     let (db, db2) = (&mut db[..n_out], &mut db2[..n_out]);
     let (dx, dx2) = (&mut dx[..rows * n_in], &mut dx2[..rows * n_in]);
     let name = Name(n_in, n_out, rows);
+    // The line of one kernel: both timings and whether the bits agree.
+    let mut line = |kernel: &str, t: u32, t2: u32, same: bool| {
+        writeln!(
+            out,
+            "cost dense {name} {kernel}: library {} instructions/MAC, plain loops {} (same bits: {same})",
+            Per(t, macs, 2),
+            Per(t2, macs, 2)
+        )
+        .map(|()| same)
+    };
 
     let t = ticks(|| {
         let _ = black_box(dense.forward(x, w, bias, rows, y));
     });
     let t2 = ticks(|| plain::forward(n_in, n_out, x, w, bias, y2));
-    let same_forward = same(y, y2);
-    writeln!(
-        out,
-        "cost dense {name} forward: library {} instructions/MAC, plain loops {} (same bits: {same_forward})",
-        Per(t, macs, 2),
-        Per(t2, macs, 2)
-    )?;
+    let same_forward = line("forward", t, t2, same(y, y2))?;
     let overwrite = Gradients::Overwrite;
     let t = ticks(|| {
         let _ = black_box(dense.backward_parameters(x, dv, rows, overwrite, dw, db));
     });
     let t2 = ticks(|| plain::backward_parameters(n_in, n_out, x, dv, true, dw2, db2));
-    let same_parameters = same(dw, dw2) && same(db, db2);
-    writeln!(
-        out,
-        "cost dense {name} backward parameters: library {} instructions/MAC, plain loops {} (same bits: {same_parameters})",
-        Per(t, macs, 2),
-        Per(t2, macs, 2)
-    )?;
+    let same_parameters = line("backward parameters", t, t2, same(dw, dw2) && same(db, db2))?;
     let t = ticks(|| {
         let _ = black_box(dense.backward_inputs(w, dv, rows, dx));
     });
-    let mut narrow = false;
-    let t2 = ticks(|| narrow = plain::backward_inputs_narrow(n_in, n_out, w, dv, dx2));
-    let same_inputs = !narrow || same(dx, dx2);
-    if narrow {
-        writeln!(
-            out,
-            "cost dense {name} backward inputs: library {} instructions/MAC, plain loops {} (same bits: {same_inputs})",
-            Per(t, macs, 2),
-            Per(t2, macs, 2)
-        )?;
-    } else {
-        writeln!(
-            out,
-            "cost dense {name} backward inputs: library {} instructions/MAC",
-            Per(t, macs, 2)
-        )?;
-    }
+    let t2 = ticks(|| plain::backward_inputs(n_in, n_out, w, dv, dx2));
+    let same_inputs = line("backward inputs", t, t2, same(dx, dx2))?;
     Ok(same_forward && same_parameters && same_inputs)
 }
 
