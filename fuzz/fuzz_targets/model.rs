@@ -24,7 +24,7 @@ use vanillanets::activations::{ActivationKind, Cache, Elementwise};
 use vanillanets::layers::{Dense, Layer};
 use vanillanets::losses::LossKind;
 use vanillanets::metrics::{Accuracy, Metric, Targets};
-use vanillanets::model::{export, Control, FitOptions, Model, Network, Shuffle, Stop};
+use vanillanets::model::{export, Control, FitOptions, Model, Network, Shuffle, Stop, Validation};
 use vanillanets::optimizers::{Adam, Optimizer, Sgd};
 use vanillanets::Error;
 use vanillanets_fuzz::Gen;
@@ -263,6 +263,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let order_len = g.len(Some(rows));
     let mut order = vec![0_usize; order_len];
+    // Validation on the training data itself: after `fit`, `evaluate`
+    // must give the last validation loss's bits.
+    let mut val_accuracy = Accuracy::new();
+    let mut val_metrics: [&mut dyn Metric; 1] = [&mut val_accuracy];
+    let validate = g.bool();
     let options = FitOptions {
         epochs: usize::from(g.byte() % 4),
         batch_size: if g.bool() {
@@ -278,12 +283,19 @@ fuzz_target!(|data: &[u8]| {
         } else {
             None
         },
+        validation: validate.then(|| Validation {
+            inputs: &x,
+            targets,
+            rows,
+            metrics: &mut val_metrics,
+        }),
     };
     let epochs = options.epochs;
     let before = bits(model.parameters());
     let steps = model.steps();
     let mut accuracy = Accuracy::new();
     let mut losses = Vec::new();
+    let mut val_losses = Vec::new();
     let stop_at = usize::from(g.byte() % 4);
     let fit = model.fit(
         &x,
@@ -293,6 +305,9 @@ fuzz_target!(|data: &[u8]| {
         &mut [&mut accuracy as &mut dyn Metric],
         |e| {
             losses.push(e.loss);
+            if let Some(v) = &e.validation {
+                val_losses.push(v.loss);
+            }
             if e.epoch == stop_at {
                 Control::Stop
             } else {
@@ -322,6 +337,15 @@ fuzz_target!(|data: &[u8]| {
             assert!(losses.is_empty(), "the callback ran before an error");
         }
         Ok(f) => {
+            if validate && f.stop != Stop::NonFiniteLoss && f.epochs > 0 {
+                assert_eq!(val_losses.len(), f.epochs, "one validation per epoch");
+                let now = model.evaluate(&x, targets, rows, &mut []);
+                assert_eq!(
+                    now.map(f32::to_bits),
+                    Ok(val_losses[f.epochs - 1].to_bits()),
+                    "the last validation loss is not evaluate's"
+                );
+            }
             // An epoch's mean of finite sample losses: finite, or overflowed
             // as described at the top (a one-sample mean is its finite loss).
             let mean_ok = |l: f32| {

@@ -170,6 +170,18 @@ CASES = [
          loss="SparseCategoricalCrossEntropy", targets="onehot",
          opt=("adam", dict(learning_rate=0.03, beta_1=0.7, beta_2=0.9)),
          epochs=40, bias="random"),
+    # With validation data (`fit(..., validation_data=..., print_every=1)`):
+    # the printed lines, val_loss and val_<metric> included, are recorded.
+    dict(name="cce_index_relu_softmax_fused_adam_validation", seed=115, n=24,
+         net=[2, ("dense", 8), "relu", ("dense", 3), "softmax"],
+         loss="CategoricalCrossEntropy", targets="index",
+         opt=("adam", dict(learning_rate=0.02)), epochs=20, bias="zeros",
+         validation=dict(seed=215, n=12)),
+    dict(name="mse_tanh_linear_sgd_validation", seed=116, n=20,
+         net=[3, ("dense", 6), "tanh", ("dense", 2), "linear"],
+         loss="MeanSquaredError", targets="regression",
+         opt=("sgd", dict(learning_rate=0.05, momentum=0.5)), epochs=20,
+         bias="random", validation=dict(seed=216, n=10)),
 ]
 
 
@@ -270,6 +282,14 @@ def run(case, dtype, naive=False):
     x = x.astype(dtype)
     if case["targets"] != "index":
         y = y.astype(dtype)
+    validation, print_every = None, 10
+    if "validation" in case:
+        # The same task with other samples: another seed, same net.
+        xv, yv, _ = make_data(dict(case, **case["validation"]))
+        xv = xv.astype(dtype)
+        if case["targets"] != "index":
+            yv = yv.astype(dtype)
+        validation, print_every = (xv, yv), 1
 
     model = Model()
     dense_layers = []
@@ -296,13 +316,15 @@ def run(case, dtype, naive=False):
         model.finalize()
     path = "fused" if model.softmax_classifier_output is not None else "chained"
 
-    rec = dict(loss=[], lr=[], metric=[], leaks=set(), softmax_backward_calls=0)
+    rec = dict(loss=[], lr=[], metric=[], leaks=set(), softmax_backward_calls=0,
+               evaluating=False)
 
     orig_calc = loss.calculate
 
     def calc_hook(output, yy):
         value = orig_calc(output, yy)
-        rec["loss"].append(value)
+        if not rec["evaluating"]:
+            rec["loss"].append(value)
         return value
     loss.calculate = calc_hook
 
@@ -310,9 +332,21 @@ def run(case, dtype, naive=False):
 
     def metric_hook(pred, yy):
         value = orig_metric(pred, yy)
-        rec["metric"].append(value)
+        if not rec["evaluating"]:
+            rec["metric"].append(value)
         return value
     metric.calculate = metric_hook
+
+    # The validation pass (`evaluate`) is not a training epoch.
+    orig_evaluate = model.evaluate
+
+    def evaluate_hook(xx, yy):
+        rec["evaluating"] = True
+        try:
+            return orig_evaluate(xx, yy)
+        finally:
+            rec["evaluating"] = False
+    model.evaluate = evaluate_hook
 
     orig_pre = optimizer.pre_update_lr
 
@@ -349,7 +383,8 @@ def run(case, dtype, naive=False):
 
     out = io.StringIO()
     with patched_dot(naive), contextlib.redirect_stdout(out):
-        model.fit(x, y, epochs=case["epochs"], print_every=10)
+        model.fit(x, y, epochs=case["epochs"], print_every=print_every,
+                  validation_data=validation)
         pred = model.predict(x)
 
     assert len(rec["loss"]) == case["epochs"] == len(rec["lr"]) == len(rec["metric"])
@@ -362,15 +397,17 @@ def run(case, dtype, naive=False):
 
     # fit prints; check the printed loss and lr are the recorded ones.
     printed = out.getvalue().splitlines()
-    assert len(printed) == case["epochs"] // 10
+    assert len(printed) == case["epochs"] // print_every
     for line in printed:
-        m = re.match(r"epoch: (\d+), \w+: [-\d.]+, loss: ([-\d.]+), lr: ([-\d.]+)$", line)
+        m = re.match(r"epoch: (\d+), \w+: [-\d.]+, loss: ([-\d.]+), lr: ([-\d.]+)"
+                     r"(, val_loss: [-\d.]+, val_\w+: [-\d.]+)?$", line)
         assert m, line
         e = int(m.group(1))
         assert m.group(2) == f"{rec['loss'][e - 1]:.3f}", line
         assert m.group(3) == f"{rec['lr'][e - 1]:.6f}", line
 
     return dict(x=x, y=y, params=params, path=path, rec=rec, printed=printed,
+                validation=validation,
                 final=[(l.weights.copy(), l.biases.copy()) for l in dense_layers],
                 pred=pred.copy(), metric_name=metric_name, optimizer=optimizer)
 
@@ -482,8 +519,16 @@ def write_case(case, r):
         lines.append(arr32(f"w{i}_final", w))
         lines.append(arr32(f"b{i}_final", b))
     lines.append(arr32("pred", r["pred"]))
-    for p in r["printed"]:
-        lines.append(f"# fit printed: {p}")
+    if r["validation"] is not None:
+        xv, yv = r["validation"]
+        lines.append(arr32("x_val", xv))
+        lines.append(arr_int("labels_val", yv) if case["targets"] == "index"
+                     else arr32("y_val", yv))
+        for p in r["printed"]:
+            lines.append(f"printed {p}")
+    else:
+        for p in r["printed"]:
+            lines.append(f"# fit printed: {p}")
     (OUT / f"{case['name']}.txt").write_text("\n".join(lines) + "\n")
 
 
@@ -494,13 +539,13 @@ def parse_case(path):
     """Read a case file back (the format a Rust test parses)."""
     d = {"arrays": {}}
     for line in path.read_text().splitlines():
-        if not line.strip() or line.startswith("#"):
+        if not line.strip() or line.startswith("#") or line.startswith("printed "):
             continue
         t = line.split()
         if len(t) >= 3 and t[1].isdigit() and t[2].isdigit():
             rows, cols, vals = int(t[1]), int(t[2]), t[3:]
             assert len(vals) == rows * cols, (path, t[0])
-            if t[0] == "labels":
+            if t[0] in ("labels", "labels_val"):
                 a = np.array([int(v) for v in vals], dtype=np.int64)
             elif t[0].endswith("_f64"):
                 assert all(len(v) == 16 for v in vals)

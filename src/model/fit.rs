@@ -1,6 +1,7 @@
 //! What [`super::Model::fit`] takes besides the data, and what it reports.
 
 use crate::metrics::Metric;
+use crate::targets::Targets;
 
 /// How [`super::Model::fit`] walks the data.
 ///
@@ -16,6 +17,7 @@ use crate::metrics::Metric;
 ///     epochs: 50,
 ///     batch_size: Some(4),
 ///     shuffle: Some(Shuffle { indices: &mut order, seed: 7 }),
+///     validation: None,
 /// };
 /// assert_eq!(full_batch.batch_size, None);
 /// assert_eq!(mini.batch_size, Some(4));
@@ -33,6 +35,10 @@ pub struct FitOptions<'a> {
     /// Visit the samples in a new random order every epoch (the original
     /// has no shuffling). `None`: in order.
     pub shuffle: Option<Shuffle<'a>>,
+    /// Data to evaluate after each epoch's last optimizer step, with its
+    /// own metrics (the original's `validation_data`): its loss and metrics
+    /// are in the [`Epoch`] report and its line. `None`: no validation.
+    pub validation: Option<Validation<'a>>,
 }
 
 impl FitOptions<'_> {
@@ -43,8 +49,65 @@ impl FitOptions<'_> {
             epochs,
             batch_size: None,
             shuffle: None,
+            validation: None,
         }
     }
+}
+
+/// Validation data for [`super::Model::fit`]: `rows` samples of `inputs`
+/// (`rows × inputs`) and their `targets`, as [`super::Model::evaluate`]
+/// takes them, evaluated after every epoch's last step with `metrics`
+/// (reset each time). Checked with the training data, before anything is
+/// written.
+///
+/// ```
+/// use vanillanets::metrics::{Accuracy, Metric};
+/// use vanillanets::model::{FitOptions, Validation};
+/// use vanillanets::targets::Targets;
+///
+/// let (x_val, y_val) = ([0.5_f32, -0.5], [1_usize, 0]);
+/// let mut accuracy = Accuracy::new();
+/// let mut metrics: [&mut dyn Metric; 1] = [&mut accuracy];
+/// let options = FitOptions {
+///     validation: Some(Validation {
+///         inputs: &x_val,
+///         targets: Targets::Classes(&y_val),
+///         rows: 2,
+///         metrics: &mut metrics,
+///     }),
+///     ..FitOptions::epochs(10)
+/// };
+/// assert_eq!(options.validation.map(|v| v.rows), Some(2));
+/// ```
+pub struct Validation<'a> {
+    /// `rows × inputs` values, finite.
+    pub inputs: &'a [f32],
+    /// Their targets, as for training.
+    pub targets: Targets<'a>,
+    /// The number of samples (at least one).
+    pub rows: usize,
+    /// The validation metrics: the original prints the training metrics
+    /// again, on this data, as `val_<name>`.
+    pub metrics: &'a mut [&'a mut dyn Metric],
+}
+
+impl core::fmt::Debug for Validation<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Validation")
+            .field("inputs", &self.inputs.len())
+            .field("rows", &self.rows)
+            .field("metrics", &self.metrics.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The validation part of an [`Epoch`] report.
+pub struct Validated<'e, 'v> {
+    /// The mean loss over the validation samples, after the epoch's last
+    /// step (summed as [`super::Model::evaluate`] sums it).
+    pub loss: f32,
+    /// The validation metrics, updated with the same outputs.
+    pub metrics: &'e [&'v mut dyn Metric],
 }
 
 /// Shuffling through a caller-provided index buffer of one `usize` per
@@ -63,7 +126,7 @@ pub struct Shuffle<'a> {
 /// non-finite loss).
 ///
 /// [`Epoch::line`] writes the original's `print_every` line.
-pub struct Epoch<'e, 'm> {
+pub struct Epoch<'e, 'm, 'v> {
     /// The epoch, counting from 1.
     pub epoch: usize,
     /// The mean loss over the epoch's samples, each computed before the
@@ -77,20 +140,26 @@ pub struct Epoch<'e, 'm> {
     pub learning_rate: f64,
     /// The metrics, updated with the same outputs as the loss.
     pub metrics: &'e [&'m mut dyn Metric],
+    /// The validation loss and metrics, when [`FitOptions::validation`]
+    /// is set and the epoch completed.
+    pub validation: Option<Validated<'e, 'v>>,
 }
 
-impl Epoch<'_, '_> {
+impl Epoch<'_, '_, '_> {
     /// The original's line: `epoch: E, <name>: v.vvv, ..., loss: x.xxx,
-    /// lr: 0.000000`, each number as Python's `f"{x:.3f}"` (`.6f` for the
-    /// learning rate) prints it: NaN as `nan` (a metric with no value yet
-    /// too), infinities as `inf` and `-inf`.
+    /// lr: 0.000000`, then with validation data `, val_loss: x.xxx,
+    /// val_<name>: v.vvv, ...`, each number as Python's `f"{x:.3f}"`
+    /// (`.6f` for the learning rate) prints it: NaN as `nan` (a metric with
+    /// no value yet too), infinities as `inf` and `-inf`.
     ///
     /// ```
-    /// use vanillanets::model::Epoch;
+    /// use vanillanets::model::{Epoch, Validated};
     ///
     /// let mut line = String::new();
-    /// Epoch { epoch: 2, loss: f32::NAN, learning_rate: 0.001, metrics: &[] }.line(&mut line)?;
-    /// assert_eq!(line, "epoch: 2, loss: nan, lr: 0.001000");
+    /// let validation = Some(Validated { loss: 0.25, metrics: &[] });
+    /// Epoch { epoch: 2, loss: f32::NAN, learning_rate: 0.001, metrics: &[], validation }
+    ///     .line(&mut line)?;
+    /// assert_eq!(line, "epoch: 2, loss: nan, lr: 0.001000, val_loss: 0.250");
     /// # Ok::<(), core::fmt::Error>(())
     /// ```
     ///
@@ -105,7 +174,16 @@ impl Epoch<'_, '_> {
         out.write_str(", loss: ")?;
         fixed(out, f64::from(self.loss), 3)?;
         out.write_str(", lr: ")?;
-        fixed(out, self.learning_rate, 6)
+        fixed(out, self.learning_rate, 6)?;
+        if let Some(v) = &self.validation {
+            out.write_str(", val_loss: ")?;
+            fixed(out, f64::from(v.loss), 3)?;
+            for m in v.metrics {
+                write!(out, ", val_{}: ", m.name())?;
+                fixed(out, m.result().unwrap_or(f64::NAN), 3)?;
+            }
+        }
+        Ok(())
     }
 }
 

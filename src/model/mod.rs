@@ -58,7 +58,7 @@ pub mod export;
 mod fit;
 mod train;
 
-pub use fit::{Control, Epoch, Fit, FitOptions, Shuffle, Stop};
+pub use fit::{Control, Epoch, Fit, FitOptions, Shuffle, Stop, Validated, Validation};
 pub use train::Model;
 
 use crate::activations::Activation;

@@ -1,7 +1,7 @@
 //! The trainable sequential model: the original's `Model`, with all of
 //! its memory in two caller slices.
 
-use super::fit::{Control, Epoch, Fit, FitOptions, Stop};
+use super::fit::{Control, Epoch, Fit, FitOptions, Stop, Validated};
 use super::{add, check_finite, mul, owns_buffer, place, widest_output, Network, Place};
 use crate::activations::{ActivationKind, Cache};
 use crate::layers::{validate, Gradients, Layer, Shape};
@@ -416,14 +416,18 @@ impl<'a> Model<'a> {
         rows: usize,
         options: FitOptions<'_>,
         metrics: &mut [&mut dyn Metric],
-        mut callback: impl FnMut(&Epoch<'_, '_>) -> Control,
+        mut callback: impl FnMut(&Epoch<'_, '_, '_>) -> Control,
     ) -> Result<Fit, Error> {
         self.check_data(inputs, targets, rows, metrics)?;
         let FitOptions {
             epochs,
             batch_size,
             mut shuffle,
+            mut validation,
         } = options;
+        if let Some(v) = &mut validation {
+            self.check_data(v.inputs, v.targets, v.rows, v.metrics)?;
+        }
         let batch = match batch_size {
             Some(0) => {
                 return Err(Error::InvalidHyperparameter { name: "batch_size" });
@@ -476,6 +480,7 @@ impl<'a> Model<'a> {
                             loss,
                             learning_rate: self.optimizer.learning_rate(self.steps),
                             metrics,
+                            validation: None,
                         };
                         callback(&report);
                         return Ok(Fit {
@@ -496,11 +501,22 @@ impl<'a> Model<'a> {
                 start += b;
             }
             loss = total.total().unwrap_or(f32::NAN) / rows as f32;
+            let validated = match &mut validation {
+                Some(v) => {
+                    let loss = self.mean_loss(v.inputs, v.targets, v.rows, v.metrics);
+                    Some(Validated {
+                        loss,
+                        metrics: &*v.metrics,
+                    })
+                }
+                None => None,
+            };
             let report = Epoch {
                 epoch,
                 loss,
                 learning_rate: self.optimizer.learning_rate(self.steps.saturating_sub(1)),
                 metrics,
+                validation: validated,
             };
             if callback(&report) == Control::Stop {
                 return Ok(Fit {
@@ -532,6 +548,17 @@ impl<'a> Model<'a> {
         metrics: &mut [&mut dyn Metric],
     ) -> Result<f32, Error> {
         self.check_data(inputs, targets, rows, metrics)?;
+        Ok(self.mean_loss(inputs, targets, rows, metrics))
+    }
+
+    /// [`evaluate`](Model::evaluate) on checked data.
+    fn mean_loss(
+        &mut self,
+        inputs: &[f32],
+        targets: Targets<'_>,
+        rows: usize,
+        metrics: &mut [&mut dyn Metric],
+    ) -> f32 {
         for m in metrics.iter_mut() {
             m.reset();
         }
@@ -542,7 +569,7 @@ impl<'a> Model<'a> {
             self.run_micro_batch(inputs, targets, None, start, m, metrics, &mut total);
             start += m;
         }
-        Ok(total.total().unwrap_or(f32::NAN) / rows as f32)
+        total.total().unwrap_or(f32::NAN) / rows as f32
     }
 
     /// The outputs of `rows` samples of `inputs` into `output`

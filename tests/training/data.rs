@@ -74,6 +74,9 @@ pub struct Case {
     pub float64_leak: Vec<String>,
     pub metric: String,
     pub arrays: HashMap<String, Array>,
+    /// The lines `fit` printed, for the runs with validation data (every
+    /// epoch); empty otherwise.
+    pub printed: Vec<String>,
 }
 
 impl Case {
@@ -100,11 +103,11 @@ impl Case {
         }
     }
 
-    /// The class indices of `labels`.
-    pub fn labels(&self) -> &[usize] {
-        match &self.array("labels").values {
+    /// The class indices of the array `name` (`labels`, `labels_val`).
+    pub fn labels_named(&self, name: &str) -> &[usize] {
+        match &self.array(name).values {
             Values::Labels(v) => v,
-            other => panic!("{}: labels are not integers: {other:?}", self.name),
+            other => panic!("{}: {name} are not integers: {other:?}", self.name),
         }
     }
 
@@ -255,6 +258,7 @@ fn parse_array(name: &str, tokens: &[&str]) -> Array {
 pub fn parse(text: &str) -> Case {
     let mut header: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut arrays = HashMap::new();
+    let mut printed = Vec::new();
     const HEADERS: [&str; 14] = [
         "case",
         "net",
@@ -273,7 +277,9 @@ pub fn parse(text: &str) -> Case {
     ];
     for (_, tokens) in parity::records(text) {
         let (key, rest) = (tokens[0], &tokens[1..]);
-        if HEADERS.contains(&key) {
+        if key == "printed" {
+            printed.push(rest.join(" "));
+        } else if HEADERS.contains(&key) {
             assert!(header.insert(key, rest.to_vec()).is_none(), "{key} twice");
         } else {
             assert!(
@@ -327,6 +333,7 @@ pub fn parse(text: &str) -> Case {
         },
         metric: one("metric").to_string(),
         arrays,
+        printed,
     }
 }
 

@@ -81,11 +81,12 @@ impl Owned {
 }
 
 /// `epochs` epochs in mini-batches of `size` rows, in order.
-pub fn batches(epochs: usize, size: usize) -> FitOptions<'static> {
+pub fn batches<'a>(epochs: usize, size: usize) -> FitOptions<'a> {
     FitOptions {
         epochs,
         batch_size: Some(size),
         shuffle: None,
+        validation: None,
     }
 }
 

@@ -9,7 +9,7 @@
 //! `np.dot` is OpenBLAS `sgemm` (FMA, blocked order) and its
 //! transcendental functions are its own SIMD ones. Neither side is exact,
 //! so the comparison is to a tolerance, scaled by what the data's README
-//! measured for two runs of the original itself (largest over the 16
+//! measured for two runs of the original itself (largest over the 18
 //! cases):
 //!
 //! | what | BLAS vs plain f32 loop | f32 vs f64 run |
@@ -60,7 +60,7 @@
 
 use vanillanets::losses::{BackwardPath, LossKind};
 use vanillanets::metrics::{Accuracy, Mae, Metric, Targets};
-use vanillanets::model::{Control, Fit, FitOptions, Model, Network, Stop};
+use vanillanets::model::{Control, Fit, FitOptions, Model, Network, Stop, Validation};
 use vanillanets_test::bits::bits;
 
 use crate::data::{cases, Case, Token};
@@ -91,10 +91,16 @@ pub struct Run {
 /// The case's targets as `fit` takes them: class indices, one-hot rows
 /// (the cross-entropies) or values.
 fn targets(case: &Case) -> Targets<'_> {
+    targets_named(case, "")
+}
+
+/// [`targets`] of the training data (`suffix` empty) or of the validation
+/// data (`_val`).
+fn targets_named<'c>(case: &'c Case, suffix: &str) -> Targets<'c> {
     if case.index_targets {
-        return Targets::Classes(case.labels());
+        return Targets::Classes(case.labels_named(&format!("labels{suffix}")));
     }
-    let y = case.f32s("y");
+    let y = case.f32s(&format!("y{suffix}"));
     match case.loss {
         LossKind::CategoricalCrossEntropy | LossKind::SparseCategoricalCrossEntropy => {
             Targets::OneHot(y)
@@ -110,11 +116,13 @@ struct Epochs {
     losses: Vec<f32>,
     learning_rates: Vec<f64>,
     metric: Vec<Option<f64>>,
+    /// `Epoch::line` of every epoch.
+    lines: Vec<String>,
 }
 
-/// Fits `model` to the case's data for its epochs, full batch, recording
+/// Fits `model` to the case's data with `options` (full batch), recording
 /// every epoch.
-fn fit_every_epoch(model: &mut Model<'_>, case: &Case) -> Epochs {
+fn fit_every_epoch(model: &mut Model<'_>, case: &Case, options: FitOptions<'_>) -> Epochs {
     let (mut accuracy, mut mae) = (Accuracy::new(), Mae::new());
     let metric: &mut dyn Metric = match case.metric.as_str() {
         "accuracy" => &mut accuracy,
@@ -123,7 +131,7 @@ fn fit_every_epoch(model: &mut Model<'_>, case: &Case) -> Epochs {
     };
     let mut metrics = [metric];
     let (mut losses, mut learning_rates, mut metric_values) = (vec![], vec![], vec![]);
-    let options = FitOptions::epochs(case.epochs);
+    let mut lines = Vec::new();
     let fit = model
         .fit(
             case.f32s("x"),
@@ -136,6 +144,9 @@ fn fit_every_epoch(model: &mut Model<'_>, case: &Case) -> Epochs {
                 losses.push(e.loss);
                 learning_rates.push(e.learning_rate);
                 metric_values.push(e.metrics[0].result());
+                let mut line = String::new();
+                e.line(&mut line).unwrap();
+                lines.push(line);
                 Control::Continue
             },
         )
@@ -145,6 +156,7 @@ fn fit_every_epoch(model: &mut Model<'_>, case: &Case) -> Epochs {
         losses,
         learning_rates,
         metric: metric_values,
+        lines,
     }
 }
 
@@ -171,7 +183,7 @@ pub fn train(case: &Case) -> Run {
         &mut memory,
     )
     .unwrap_or_else(|e| panic!("{}: Model::new: {e}", case.name));
-    let epochs = fit_every_epoch(&mut model, case);
+    let epochs = fit_every_epoch(&mut model, case, FitOptions::epochs(case.epochs));
     let mut predictions = vec![0.0_f32; rows * case.outputs()];
     model
         .predict(x, rows, &mut predictions)
@@ -366,7 +378,7 @@ fn check_outputs(
 #[test]
 fn every_case_matches_the_original() {
     let cases = cases();
-    assert_eq!(cases.len(), 16, "the README's 16 cases");
+    assert_eq!(cases.len(), 18, "the README's 18 cases");
     let mut failures: Vec<String> = Vec::new();
     let mut runs = Vec::new();
     println!(
@@ -485,4 +497,48 @@ fn unfinalized_softmax_is_chained_and_fused_twin_agrees() {
             assert!(rel(g, want) <= LOSS_REL, "epoch {}: {g} vs {want}", e + 1);
         }
     }
+}
+
+/// The runs with validation data: the crate's `fit` with
+/// `FitOptions::validation` prints, epoch by epoch, exactly the lines the
+/// original printed (`fit(..., validation_data=..., print_every=1)`),
+/// `val_loss` and `val_<metric>` included.
+#[test]
+fn validation_lines_are_the_originals() {
+    let mut checked = 0;
+    for case in cases().iter().filter(|c| !c.printed.is_empty()) {
+        let layers = case.layers();
+        let optimizer = case.build_optimizer();
+        let mut params = case.initial_parameters();
+        let mut memory = vec![0.0_f32; Model::training_len(&layers, &optimizer, case.samples)];
+        let mut model = Model::new(
+            &layers,
+            case.loss,
+            optimizer,
+            case.samples,
+            &mut params,
+            &mut memory,
+        )
+        .unwrap();
+        let (mut accuracy, mut mae) = (Accuracy::new(), Mae::new());
+        let metric: &mut dyn Metric = match case.metric.as_str() {
+            "accuracy" => &mut accuracy,
+            _ => &mut mae,
+        };
+        let mut val_metrics = [metric];
+        let x_val = case.f32s("x_val");
+        let options = FitOptions {
+            validation: Some(Validation {
+                inputs: x_val,
+                targets: targets_named(case, "_val"),
+                rows: x_val.len() / case.inputs,
+                metrics: &mut val_metrics,
+            }),
+            ..FitOptions::epochs(case.epochs)
+        };
+        let lines = fit_every_epoch(&mut model, case, options).lines;
+        assert_eq!(lines, case.printed, "{}", case.name);
+        checked += 1;
+    }
+    assert_eq!(checked, 2, "the classifier and the regression");
 }

@@ -17,7 +17,7 @@ use vanillanets::losses::{
 use vanillanets::metrics::{
     Accuracy, ConfusionMatrix, F1Score, Mae, Metric, Precision, R2Score, Recall, Rmse, Targets,
 };
-use vanillanets::model::{export, Control, FitOptions, Model, Network, Shuffle, Stop};
+use vanillanets::model::{export, Control, FitOptions, Model, Network, Shuffle, Stop, Validation};
 use vanillanets::optimizers::{Adam, Optimizer, Sgd};
 use vanillanets::random::{Pcg32, Rng};
 use vanillanets::{math, ActivationBuffer, Error, LossBuffer};
@@ -350,6 +350,8 @@ fn model() -> bool {
     };
     let mut order = [0_usize; 5];
     let mut accuracy = Accuracy::new();
+    let mut val_accuracy = Accuracy::new();
+    let mut val_metrics: [&mut dyn Metric; 1] = [&mut val_accuracy];
     let fit = model.fit(
         &x,
         Targets::Classes(&classes),
@@ -361,10 +363,17 @@ fn model() -> bool {
                 indices: &mut order,
                 seed: bb(1),
             }),
+            validation: Some(Validation {
+                inputs: &x,
+                targets: Targets::Classes(&classes),
+                rows: bb(5),
+                metrics: &mut val_metrics,
+            }),
         },
         &mut [&mut accuracy],
         |e| {
             let _ = bb(e.loss);
+            let _ = bb(e.validation.as_ref().map(|v| v.loss));
             Control::Continue
         },
     );

@@ -377,6 +377,7 @@ fn train<const X: usize, const R: usize, const P: usize, const T: usize, const E
             indices: order,
             seed: job.shuffle_seed,
         }),
+        validation: None,
     });
     let mut fit = None;
     around_fit(&mut || {

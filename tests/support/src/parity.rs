@@ -80,10 +80,10 @@ pub enum Values {
     Labels(Vec<usize>),
 }
 
-/// The words of the field `name`: `labels` in decimal, a name ending in
+/// The words of the field `name`: `labels` (and `labels_val`) in decimal, a name ending in
 /// `f64_suffix` as [`f64_hex`], any other as [`f32_hex`].
 pub fn values(name: &str, f64_suffix: &str, words: &[&str]) -> Values {
-    if name == "labels" {
+    if name == "labels" || name == "labels_val" {
         Values::Labels(words.iter().map(|w| decimal(w)).collect())
     } else if name.ends_with(f64_suffix) {
         Values::F64(words.iter().map(|w| f64_hex(w)).collect())

@@ -41,7 +41,7 @@ fn nan_targets_stop_before_any_update() {
             rows,
             FitOptions::epochs(5),
             &mut [],
-            |e: &Epoch<'_, '_>| {
+            |e: &Epoch<'_, '_, '_>| {
                 seen.push((e.epoch, e.loss, e.learning_rate));
                 Control::Continue
             },
@@ -261,6 +261,7 @@ fn epoch_line_prints_non_finite_numbers_as_python() {
             loss,
             learning_rate,
             metrics: &[],
+            validation: None,
         }
         .line(&mut s)
         .unwrap();
@@ -287,6 +288,7 @@ fn epoch_line_prints_non_finite_numbers_as_python() {
         loss: 1.0,
         learning_rate: 1.0,
         metrics: &metrics,
+        validation: None,
     }
     .line(&mut s)
     .unwrap();

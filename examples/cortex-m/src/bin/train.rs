@@ -80,6 +80,7 @@ fn train(
             indices: order,
             seed: 1,
         }),
+        validation: None,
     };
     let mut accuracy = Accuracy::new();
     let targets = Targets::Classes(y);

@@ -63,6 +63,7 @@ fn check() -> bool {
             indices: &mut net.order,
             seed,
         }),
+        validation: None,
     };
     let mut accuracy = Accuracy::new();
     let fit = model.fit(&net.x, targets, rows, options, &mut [&mut accuracy], |e| {
